@@ -1,0 +1,1 @@
+"""Qinglian (清廉): supervision of the small and micro power of village cadres."""

@@ -1,0 +1,17 @@
+"""Staff login and logout. Throttling is django-axes' (see settings: AXES_*)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+
+from qinglian.accounts.forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from qinglian.core.views import healthz
+from qinglian.directory.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("qinglian.accounts.urls")),
+    path("work/", include("qinglian.workbench.urls")),
+    path("api/", include("qinglian.api.urls")),
+    path("admin/", admin.site.urls),
+]
