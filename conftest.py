@@ -60,7 +60,7 @@ def client_for(user: User | None) -> Client:
 
 @pytest.fixture
 def admin_operator(tree: Tree) -> User:
-    return make_user("operator", Role.ADMIN, tree.county, is_staff=True)
+    return make_user("operator", Role.ADMIN, tree.county, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -113,3 +113,9 @@ def outsider(tree: Tree) -> User:
 def _plain_http(settings):
     """Tests talk plain HTTP to the test client; production redirects to HTTPS."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.2 s a hash by design; tests that need it ask for it explicitly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

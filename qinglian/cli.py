@@ -1,6 +1,6 @@
 """The `qinglian` console command: Django's management commands under one name.
 
-    qinglian migrate        qinglian demo        qinglian serve
+qinglian migrate        qinglian demo        qinglian serve
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
+                "qinglian.core.context_processors.csp_nonce",
             ],
         },
     }
@@ -161,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
-LOGOUT_REDIRECT_URL = "public:home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): keyed on the (username, address) pair so a village
 # behind one carrier NAT is never locked out because of one person.

@@ -1,9 +1,12 @@
 """The admin site, bound to the access policy.
 
-Every ModelAdmin registered here, by any app, is wrapped so that its querysets,
-its object lookups and its foreign-key choices go through ``policy.visible``.
-Only operators (the ``admin`` role) reach the admin at all, and only within the
-regions they hold that role over. A model that declares no ``access_region_path``
+Every ModelAdmin registered here, by any app, is wrapped (with its inlines) so
+that its querysets, its object lookups and its foreign-key choices go through
+``policy.visible``, and every save or delete writes an audit event. Only
+operators (``is_staff`` and the ``admin`` role) reach the admin at all, and only
+within the regions they hold that role over. Operator accounts are Django
+superusers so that model permissions never stand in the way; which rows they
+see is decided here, by the policy, never by ``is_superuser``. A model that declares no ``access_region_path``
 cannot be registered: there would be no way to scope it.
 """
 
@@ -36,9 +39,7 @@ class PolicyAdminMixin:
             scoped = scoped.distinct()
         return scoped
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model
         if "queryset" not in kwargs and hasattr(related, "access_region_path"):
             kwargs["queryset"] = policy.visible(
@@ -85,6 +86,29 @@ def _region_path_of(obj: models.Model) -> str:
     return str(value)
 
 
+class PolicyInlineMixin:
+    """Scopes an inline's rows and its foreign-key choices like its parent admin."""
+
+    model: type[models.Model]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return policy.visible(request.user, queryset, roles=ADMIN_ROLES)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        _scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def _scope_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """Offer (and accept) only related rows the operator may see."""
+    related = db_field.related_model
+    if "queryset" not in kwargs and hasattr(related, "access_region_path"):
+        kwargs["queryset"] = policy.visible(
+            request.user, related._default_manager.all(), roles=ADMIN_ROLES
+        )
+
+
 class PolicyAdminSite(admin.AdminSite):
     site_header = "Qinglian"
     site_title = "Qinglian"
@@ -92,9 +116,7 @@ class PolicyAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(
-            user.is_active
-            and user.is_staff
-            and policy.region_paths(user, roles=ADMIN_ROLES)
+            user.is_active and user.is_staff and policy.region_paths(user, roles=ADMIN_ROLES)
         )
 
     def register(
@@ -104,9 +126,7 @@ class PolicyAdminSite(admin.AdminSite):
         **options: Any,
     ) -> None:
         models_ = (
-            [model_or_iterable]
-            if isinstance(model_or_iterable, type)
-            else list(model_or_iterable)
+            [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
         )
         base = admin_class or admin.ModelAdmin
         for model in models_:
@@ -117,5 +137,9 @@ class PolicyAdminSite(admin.AdminSite):
                     f"{model.__name__} declares no access_region_path; "
                     "the admin cannot scope it to the operator's regions"
                 )
-            scoped = type(f"Scoped{base.__name__}", (PolicyAdminMixin, base), {})
+            inlines = [
+                type(f"Scoped{inline.__name__}", (PolicyInlineMixin, inline), {})
+                for inline in base.inlines
+            ]
+            scoped = type(f"Scoped{base.__name__}", (PolicyAdminMixin, base), {"inlines": inlines})
             super().register(model, scoped, **options)

@@ -49,9 +49,7 @@ def region_paths(user: Any, *, roles: Iterable[str] | None = None) -> list[str]:
         return []
     cached: list[tuple[str, str]] | None = getattr(user, _PATHS_CACHE, None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user).values_list("role", "region__path")
-        )
+        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "region__path"))
         setattr(user, _PATHS_CACHE, cached)
     wanted = set(roles) if roles is not None else None
     return _minimal_roots(path for role, path in cached if wanted is None or role in wanted)

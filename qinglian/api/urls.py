@@ -14,6 +14,7 @@ api = NinjaAPI(
     version="1",
     description="Village affairs, open to villagers; supervision tools for staff.",
     urls_namespace="api",
+    docs_url=None,  # Swagger UI needs inline scripts; the schema is at openapi.json
 )
 api.add_router("/", directory_router)
 

@@ -37,7 +37,9 @@ def region_path(code: str, level: str) -> str:
         raise DomainError(_("A division code has exactly 12 digits."), field="code")
     if code[length:].strip("0"):
         raise DomainError(
-            _("The code %(code)s does not end in zeros after digit %(n)s, as a %(level)s code must.")
+            _(
+                "The code %(code)s does not end in zeros after digit %(n)s, as a %(level)s code must."
+            )
             % {"code": code, "n": length, "level": level},
             field="code",
         )
@@ -74,7 +76,7 @@ def parse_id_number(raw: str, *, key: str, today: date | None = None) -> Identit
     and the ISO 7064 MOD 11-2 check digit. The county part is not looked up: people
     are registered under codes of counties that have since been merged or renamed.
     """
-    number = ric.compact(raw or "").upper()
+    number = re.sub(r"[\s-]", "", raw or "").upper()
     if not _ID_SHAPE.match(number):
         raise DomainError(
             _("An ID number has 18 characters: 17 digits and a last digit or X."),
@@ -90,9 +92,7 @@ def parse_id_number(raw: str, *, key: str, today: date | None = None) -> Identit
     except (InvalidComponent, ValueError):
         birth = None
     if birth is None or birth > (today or date.today()) or birth.year < 1880:
-        raise DomainError(
-            _("The ID number contains an impossible birth date."), field="id_number"
-        )
+        raise DomainError(_("The ID number contains an impossible birth date."), field="id_number")
     if ric.calc_check_digit(number) != number[-1]:
         raise DomainError(
             _("The ID number's last character does not match its check digit; please re-check it."),

@@ -95,7 +95,9 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         constraints = [
-            models.UniqueConstraint(fields=["village", "number"], name="household_number_per_village")
+            models.UniqueConstraint(
+                fields=["village", "number"], name="household_number_per_village"
+            )
         ]
 
     def __str__(self) -> str:
@@ -288,7 +290,10 @@ class Shareholding(models.Model):
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="shareholdings"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("shareholder"), on_delete=models.PROTECT, related_name="shareholdings"
+        Person,
+        verbose_name=_("shareholder"),
+        on_delete=models.PROTECT,
+        related_name="shareholdings",
     )
     percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
 

@@ -74,7 +74,9 @@ def region_create(
                 field="code",
             )
     if Region.objects.filter(code=code).exists():
-        raise DomainError(_("A region with code %(code)s already exists.") % {"code": code}, "code")
+        raise DomainError(
+            _("A region with code %(code)s already exists.") % {"code": code}, field="code"
+        )
     region = Region.objects.create(
         code=code, path=path, level=level, name=name.strip(), parent=parent
     )
@@ -94,16 +96,13 @@ def household_create(
         raise DomainError(_("A household needs a number."), field="number")
     if Household.objects.filter(village=village, number=number.strip()).exists():
         raise DomainError(
-            _("Household number %(number)s is already used in this village.")
-            % {"number": number},
+            _("Household number %(number)s is already used in this village.") % {"number": number},
             field="number",
         )
     household = Household.objects.create(
         village=village, group=group, number=number.strip(), address=address.strip()
     )
-    audit_record(
-        actor=actor, verb="household.created", target=household, region_path=village.path
-    )
+    audit_record(actor=actor, verb="household.created", target=household, region_path=village.path)
     return household
 
 
@@ -125,7 +124,9 @@ def person_register(*, actor: Any, region: Region, data: PersonInput) -> Person:
     and masked form are kept; gender and birth date are read from it.
     """
     if region.level not in (RegionLevel.VILLAGE, RegionLevel.VILLAGER_GROUP):
-        raise DomainError(_("People are registered in a village or villager group."), "region")
+        raise DomainError(
+            _("People are registered in a village or villager group."), field="region"
+        )
     name = data.name.strip()
     if not name:
         raise DomainError(_("Please enter the person's name."), field="name")
@@ -139,7 +140,9 @@ def person_register(*, actor: Any, region: Region, data: PersonInput) -> Person:
     ):
         raise DomainError(_("That household is not in this village."), field="household")
     if Person.objects.filter(id_hash=identity.keyed_hash).exists():
-        raise DomainError(_("A person with this ID number is already registered."), "id_number")
+        raise DomainError(
+            _("A person with this ID number is already registered."), field="id_number"
+        )
     try:
         with transaction.atomic():
             person = Person.objects.create(
@@ -164,9 +167,7 @@ def person_register(*, actor: Any, region: Region, data: PersonInput) -> Person:
 
 
 @transaction.atomic
-def term_start(
-    *, actor: Any, person: Person, village: Region, post: str, started_on: date
-) -> Term:
+def term_start(*, actor: Any, person: Person, village: Region, post: str, started_on: date) -> Term:
     if post not in Post.values:
         raise DomainError(_("Unknown post."), field="post")
     if not village.is_village:
@@ -258,7 +259,7 @@ def shareholding_add(
             field="percent",
         )
     if company.shareholdings.filter(person=person).exists():
-        raise DomainError(_("This person already holds shares in the company."), "person")
+        raise DomainError(_("This person already holds shares in the company."), field="person")
     holding = Shareholding.objects.create(company=company, person=person, percent=percent)
     audit_record(
         actor=actor,

@@ -1,0 +1,130 @@
+"""`qinglian demo`: build the fictional county 清河县 once, then print how to log in.
+
+Idempotent: when the county is already there it changes nothing and prints the
+account table again. `--villages` and `--people-per-village` make a larger
+county for benchmarks; `--seed` picks another county of the same shape.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qinglian.core.errors import DomainError
+from qinglian.demo.accounts import demo_account_rows
+from qinglian.demo.builder import (
+    DemoCountyExists,
+    demo_build_record,
+    demo_county_build,
+    demo_county_find,
+)
+from qinglian.demo.layout import DEFAULT_VILLAGES, MAX_VILLAGES, MIN_VILLAGES
+from qinglian.demo.planning import DEFAULT_PEOPLE_PER_VILLAGE, DEFAULT_SEED, MIN_PEOPLE_PER_VILLAGE
+from qinglian.demo.report import account_table, counts_table, planted_table
+
+MAX_PEOPLE_PER_VILLAGE = 5000
+PLANTED_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = "Build the fictional demo county 清河县 with its people, cadres, companies and log-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--villages",
+            type=int,
+            default=DEFAULT_VILLAGES,
+            help=f"villages in the county, {MIN_VILLAGES} to {MAX_VILLAGES} (default {DEFAULT_VILLAGES})",
+        )
+        parser.add_argument(
+            "--people-per-village",
+            type=int,
+            default=DEFAULT_PEOPLE_PER_VILLAGE,
+            help=f"villagers in each village (default {DEFAULT_PEOPLE_PER_VILLAGE})",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="the same seed builds the same county (default %(default)s)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        villages: int = options["villages"]
+        people_per_village: int = options["people_per_village"]
+        seed: int = options["seed"]
+        if not MIN_VILLAGES <= villages <= MAX_VILLAGES:
+            raise CommandError(f"--villages must lie between {MIN_VILLAGES} and {MAX_VILLAGES}")
+        if not MIN_PEOPLE_PER_VILLAGE <= people_per_village <= MAX_PEOPLE_PER_VILLAGE:
+            raise CommandError(
+                f"--people-per-village must lie between {MIN_PEOPLE_PER_VILLAGE} "
+                f"and {MAX_PEOPLE_PER_VILLAGE}"
+            )
+        if seed < 0:
+            raise CommandError("--seed must not be negative")
+        county = demo_county_find()
+        if county is not None:
+            self._already_built(county)
+            return
+        started = time.perf_counter()
+        try:
+            build = demo_county_build(
+                seed=seed,
+                villages=villages,
+                people_per_village=people_per_village,
+                progress=self._progress if villages >= 100 and options["verbosity"] >= 1 else None,
+            )
+        except DemoCountyExists:
+            county = demo_county_find()
+            assert county is not None
+            self._already_built(county)
+            return
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        seconds = time.perf_counter() - started
+        write = self.stdout.write
+        write(
+            self.style.SUCCESS(
+                f"Built the demo county {build.county.name} ({build.county.code}) "
+                f"in {seconds:.1f} s."
+            )
+        )
+        write("")
+        for line in counts_table(build.counts.as_dict()):
+            write(line)
+        write("")
+        write(
+            "Planted irregularities: companies whose legal representative or shareholder "
+            "is a declared close relative of a village cadre"
+        )
+        for line in planted_table(build.planted[:PLANTED_SHOWN]):
+            write(line)
+        if len(build.planted) > PLANTED_SHOWN:
+            write(f"... and {len(build.planted) - PLANTED_SHOWN:,} more")
+        write("")
+        self._accounts()
+
+    def _progress(self, written: int, total: int) -> None:
+        step = max(1, total // 10)
+        if written == total or written // step != (written - 1) // step:
+            self.stdout.write(f"  {written:,} of {total:,} villages written")
+            self.stdout.flush()
+
+    def _already_built(self, county: Any) -> None:
+        self.stdout.write(
+            self.style.WARNING(f"demo county already built: {county.name} ({county.code})")
+        )
+        record = demo_build_record(county)
+        if record:
+            self.stdout.write("")
+            for line in counts_table(record):
+                self.stdout.write(line)
+        self.stdout.write("")
+        self._accounts()
+
+    def _accounts(self) -> None:
+        self.stdout.write("Demo accounts (log in at /accounts/login/):")
+        for line in account_table(demo_account_rows()):
+            self.stdout.write(line)

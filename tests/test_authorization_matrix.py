@@ -1,0 +1,300 @@
+"""Every URL pattern, requested as every persona, answers as the matrix says.
+
+The matrix below names each non-admin route with its method, its arguments and
+the expected status per persona. Admin routes are derived from the registered
+ModelAdmins by rule (see ``admin_expectation``). A route that is in neither
+fails ``test_every_route_is_in_the_matrix``: a new URL cannot ship untested.
+
+Objects used as arguments all lie in village A1 (上塘村), so personas outside
+it (village2, outsider) must be refused with 404, never 403.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import Tree, client_for, make_user
+from qinglian.core.audit import audit_record
+from qinglian.directory.factories import PersonFactory, make_id_number
+from qinglian.directory.models import Company, Household, Term
+
+PERSONAS = [
+    "anonymous",
+    "nobody",
+    "admin",
+    "county",
+    "township",
+    "village",
+    "village2",
+    "supervisor",
+    "outsider",
+]
+LOGGED_IN = [p for p in PERSONAS if p != "anonymous"]
+A1_READERS = {"admin", "county", "township", "village", "supervisor"}
+
+
+def statuses(default: int, **by_persona: int) -> dict[str, int]:
+    return {persona: by_persona.get(persona, default) for persona in PERSONAS}
+
+
+def staff_page_in_a1() -> dict[str, int]:
+    """A workbench page about village A1: login first, then scope (404 outside)."""
+    return {
+        persona: 302 if persona == "anonymous" else 200 if persona in A1_READERS else 404
+        for persona in PERSONAS
+    }
+
+
+def staff_api_in_a1() -> dict[str, int]:
+    return {
+        persona: 401 if persona == "anonymous" else 200 if persona in A1_READERS else 404
+        for persona in PERSONAS
+    }
+
+
+@dataclass
+class Route:
+    expect: dict[str, int]
+    method: str = "get"
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    json_body: bool = False
+    query: dict[str, str] = field(default_factory=dict)
+
+
+MATRIX: dict[str, Route] = {
+    "home": Route(statuses(200)),
+    "healthz": Route(statuses(200)),
+    "set_language": Route(statuses(302), method="post", body=lambda o: {"language": "en"}),
+    "accounts:login": Route(statuses(302, anonymous=200)),
+    "accounts:logout": Route(statuses(302), method="post"),
+    "workbench:home": Route(statuses(200, anonymous=302)),
+    "workbench:region_detail": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "workbench:people_list": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "workbench:person_detail": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["person"].pk}),
+    "workbench:person_new": Route(statuses(200, anonymous=302, nobody=404)),
+    "api:openapi-json": Route(statuses(200)),
+    "api:api-root": Route(statuses(404)),
+    "api:village_list": Route(statuses(200)),
+    "api:village_people": Route(staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "api:person_create": Route(
+        # Only directory editors over A1 may register there; others learn nothing (422
+        # "not in your area", the same answer as for a code that does not exist).
+        statuses(422, anonymous=401, admin=201, village=201),
+        method="post",
+        json_body=True,
+        body=lambda o: {
+            "region_code": o["village"].code,
+            "name": "矩阵测试",
+            "id_number": make_id_number("339901", date(1990, 6, 1), 777),
+        },
+    ),
+}
+
+# Admin: which pages exist per registered model, and what an in-scope operator gets.
+ADMIN_ACTIONS = {"changelist", "add", "history", "delete", "change"}
+ADMIN_REFUSED_TO_OPERATOR = {
+    ("directory.person", "add"),  # people are registered through the workbench
+    ("core.auditevent", "add"),  # audit events are written by services only
+    ("core.auditevent", "delete"),
+}
+ADMIN_SITE_ROUTES = {
+    # route: (operator status, status for everyone else)
+    "admin:index": (200, 302),
+    "admin:login": (302, 200),
+    "admin:logout": (405, 302),  # logging out takes a POST
+    "admin:password_change": (200, 302),
+    "admin:password_change_done": (200, 302),
+    "admin:autocomplete": (403, 302),
+    "admin:jsi18n": (200, 302),
+    "admin:app_list": (200, 302),
+}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield name, prefix + str(pattern.pattern)
+
+
+ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)))
+ADMIN_MODEL_ROUTE = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<action>[a-z]+)$")
+
+
+def admin_expectation(name: str, pattern: str) -> tuple[dict[str, int], dict[str, str]] | None:
+    """Expected statuses and URL arguments for an admin route, or None if no rule covers it."""
+    everyone_else = 302  # the admin sends non-operators to its login page
+    if name in ADMIN_SITE_ROUTES:
+        operator, others = ADMIN_SITE_ROUTES[name]
+        kwargs = {"app_label": "directory"} if name == "admin:app_list" else {}
+        return statuses(others, admin=operator), kwargs
+    if name == "admin:view_on_site":
+        # No model has a public URL yet, so even the operator gets 404.
+        return statuses(everyone_else, admin=404), {"content_type_id": "CT", "object_id": "OBJECT"}
+    if name == "admin:auth_user_password_change":
+        return statuses(everyone_else, admin=200), {"id": "USER"}
+    if name == "admin:None":
+        if pattern.endswith("<path:object_id>/"):
+            return statuses(302), {"object_id": "OBJECT"}
+        if pattern.endswith("(?P<url>.*)$"):
+            return statuses(everyone_else, admin=404), {"url": "no-such-page/"}
+        return None
+    match = ADMIN_MODEL_ROUTE.match(name)
+    if not match or match["action"] not in ADMIN_ACTIONS:
+        return None
+    label = f"{match['app']}.{match['model']}"
+    operator = 403 if (label, match["action"]) in ADMIN_REFUSED_TO_OPERATOR else 200
+    kwargs = {} if match["action"] in {"changelist", "add"} else {"object_id": "OBJECT"}
+    return statuses(everyone_else, admin=operator), kwargs
+
+
+def test_every_route_is_in_the_matrix():
+    missing = [
+        f"{name} ({pattern})"
+        for name, pattern in ALL_ROUTES
+        if name not in MATRIX and admin_expectation(name, pattern) is None
+    ]
+    assert not missing, "routes with no entry in the authorization matrix: " + ", ".join(missing)
+
+
+@pytest.fixture
+def personas(
+    tree: Tree,
+    admin_operator,
+    county_officer,
+    township_commission,
+    village_cadre,
+    cadre_relative,
+    other_village_cadre,
+    supervisor,
+    outsider,
+) -> dict[str, Any]:
+    return {
+        "anonymous": None,
+        "nobody": make_user("nobody", None, None),
+        "admin": admin_operator,
+        "county": county_officer,
+        "township": township_commission,
+        "village": village_cadre,
+        "village2": other_village_cadre,
+        "supervisor": supervisor,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
+    village = tree.village_a1
+    person = PersonFactory(region=village, name="矩阵人")
+    household = Household.objects.create(village=village, number="A-001")
+    term = Term.objects.create(
+        person=person, village=village, post="bookkeeper", started_on=date(2023, 1, 1)
+    )
+    company = Company.objects.create(
+        name="矩阵公司",
+        credit_code="91339901MA0000001Y",
+        region=village,
+        region_path=village.path,
+        legal_representative=person,
+    )
+    with transaction.atomic():
+        event = audit_record(
+            actor=None, verb="matrix.seeded", target=village, region_path=village.path
+        )
+    cadre = personas["village"]
+    by_label = {
+        "directory.region": village,
+        "directory.person": person,
+        "directory.household": household,
+        "directory.term": term,
+        "directory.relativedeclaration": cadre.person.declared.first(),
+        "directory.company": company,
+        "accounts.user": cadre,
+        "accounts.roleassignment": cadre.role_assignments.first(),
+        "core.auditevent": event,
+    }
+    return {"village": village, "person": person, "by_label": by_label}
+
+
+def request_as(client: Client, route: Route, url: str, objects: dict[str, Any]) -> int:
+    body = route.body(objects) if route.body else {}
+    if route.method == "get":
+        return client.get(url, route.query).status_code
+    if route.json_body:
+        return client.post(url, json.dumps(body), content_type="application/json").status_code
+    return client.post(url, body).status_code
+
+
+def resolve_admin_kwargs(
+    name: str, kwargs: dict[str, str], objects: dict[str, Any]
+) -> dict[str, Any]:
+    resolved = dict(kwargs)
+    if kwargs.get("id") == "USER":
+        resolved["id"] = objects["by_label"]["accounts.user"].pk
+    if kwargs.get("content_type_id") == "CT":
+        from django.contrib.contenttypes.models import ContentType
+
+        resolved["content_type_id"] = ContentType.objects.get_for_model(objects["village"]).pk
+    if kwargs.get("object_id") == "OBJECT":
+        match = ADMIN_MODEL_ROUTE.match(name)
+        # Site-wide routes that take an object (the redirect, view on site) use the village.
+        label = f"{match['app']}.{match['model']}" if match else "directory.region"
+        if name == "admin:view_on_site":
+            label = "directory.region"
+        target = objects["by_label"].get(label)
+        assert target is not None, f"add an object of {label} to the matrix fixture"
+        resolved["object_id"] = target.pk
+    return resolved
+
+
+def routes_under_test() -> Iterator[Any]:
+    for name, pattern in ALL_ROUTES:
+        yield pytest.param(name, pattern, id=f"{name}:{pattern}")
+
+
+@pytest.mark.parametrize(("name", "pattern"), list(routes_under_test()))
+def test_route_answers_each_persona_as_the_matrix_says(name, pattern, personas, objects):
+    from django.urls import reverse
+
+    if name in MATRIX:
+        route = MATRIX[name]
+        kwargs = route.kwargs(objects)
+    else:
+        rule = admin_expectation(name, pattern)
+        assert rule is not None
+        expect, raw_kwargs = rule
+        route = Route(expect)
+        kwargs = resolve_admin_kwargs(name, raw_kwargs, objects)
+    if name == "admin:None":
+        prefix = "/admin/directory/region/" if "object_id" in kwargs else "/admin/"
+        url = prefix + (f"{kwargs['object_id']}/" if "object_id" in kwargs else kwargs["url"])
+    else:
+        url = reverse(name, kwargs=kwargs)
+    answers = {}
+    for persona in PERSONAS:
+        with transaction.atomic():
+            answers[persona] = request_as(client_for(personas[persona]), route, url, objects)
+            transaction.set_rollback(True)
+    mismatches = {
+        p: (answers[p], route.expect[p]) for p in PERSONAS if answers[p] != route.expect[p]
+    }
+    assert not mismatches, f"{url}: persona → (got, expected): {mismatches}"
