@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 # A local secret key, made once and kept in var/ (never committed). Production sets
 # SECRET_KEY itself; see .env.example.
 SECRET_KEY ?= $(shell test -s var/secret_key || (mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key); cat var/secret_key)
-export SECRET_KEY
+PII_HASH_KEY ?= $(shell test -s var/pii_hash_key || (mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/pii_hash_key); cat var/pii_hash_key)
+export SECRET_KEY PII_HASH_KEY
 # The demo serves plain HTTP on the loopback address.
 DEMO_ENV := SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 PORT=$(PORT)
 

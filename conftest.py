@@ -75,14 +75,15 @@ def township_commission(tree: Tree) -> User:
 
 @pytest.fixture
 def village_cadre(tree: Tree) -> User:
-    person = PersonFactory(region=tree.village_a1, name="王建国")
+    person = PersonFactory.create(region=tree.village_a1, name="王建国")
     return make_user("village", Role.VILLAGE_CADRE, tree.village_a1, person=person)
 
 
 @pytest.fixture
 def cadre_relative(village_cadre: User, tree: Tree):
     """A person whom the village cadre declared as a brother."""
-    brother = PersonFactory(region=tree.village_a1, name="王建军")
+    brother = PersonFactory.create(region=tree.village_a1, name="王建军")
+    assert village_cadre.person is not None
     RelativeDeclaration.objects.create(
         person=village_cadre.person,
         relative=brother,

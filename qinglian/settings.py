@@ -33,8 +33,16 @@ if not SECRET_KEY:
             "environment, or set DEBUG=1 for local development."
         )
     SECRET_KEY = "dev-only-not-secret-" + "k" * 40
-# Key for the keyed hashes of ID-card numbers; never stored in the database.
-PII_HASH_KEY = env_str("PII_HASH_KEY", "") or SECRET_KEY
+# Key of the keyed hashes of ID-card numbers; never stored in the database. Kept apart
+# from SECRET_KEY so that rotating the latter does not orphan every stored hash.
+PII_HASH_KEY = env_str("PII_HASH_KEY", "")
+if not PII_HASH_KEY:
+    if not (DEBUG or _RUNNING_TESTS):
+        raise ImproperlyConfigured(
+            "PII_HASH_KEY is not set: generate one (50+ random characters), keep it safe and "
+            "never change it; ID numbers are looked up by their hash under this key."
+        )
+    PII_HASH_KEY = "dev-only-pii-key"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -112,7 +120,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("QINGLIAN_TEST_SQLITE", "") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, rate limits, background jobs --------------------------------------

@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -204,7 +203,7 @@ def personas(
 @pytest.fixture
 def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
     village = tree.village_a1
-    person = PersonFactory(region=village, name="矩阵人")
+    person = PersonFactory.create(region=village, name="矩阵人")
     household = Household.objects.create(village=village, number="A-001")
     term = Term.objects.create(
         person=person, village=village, post="bookkeeper", started_on=date(2023, 1, 1)
@@ -247,7 +246,7 @@ def request_as(client: Client, route: Route, url: str, objects: dict[str, Any]) 
 def resolve_admin_kwargs(
     name: str, kwargs: dict[str, str], objects: dict[str, Any]
 ) -> dict[str, Any]:
-    resolved = dict(kwargs)
+    resolved: dict[str, Any] = dict(kwargs)
     if kwargs.get("id") == "USER":
         resolved["id"] = objects["by_label"]["accounts.user"].pk
     if kwargs.get("content_type_id") == "CT":

@@ -6,8 +6,9 @@ that its querysets, its object lookups and its foreign-key choices go through
 operators (``is_staff`` and the ``admin`` role) reach the admin at all, and only
 within the regions they hold that role over. Operator accounts are Django
 superusers so that model permissions never stand in the way; which rows they
-see is decided here, by the policy, never by ``is_superuser``. A model that declares no ``access_region_path``
-cannot be registered: there would be no way to scope it.
+see is decided here, by the policy, never by ``is_superuser``. A model that
+declares no ``access_region_path`` cannot be registered: there would be no way
+to scope it.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ class PolicyAdminSite(admin.AdminSite):
         )
         base = admin_class or admin.ModelAdmin
         for model in models_:
-            if model._meta.label_lower in UNUSED_MODELS:
+            if model._meta.label_lower in UNUSED_MODELS:  # type: ignore[attr-defined]
                 continue
             if not hasattr(model, "access_region_path"):
                 raise TypeError(

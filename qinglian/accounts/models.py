@@ -24,7 +24,7 @@ class User(AbstractUser):
         help_text=_("The person this account belongs to; recusal follows their relatives."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -81,7 +82,8 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
         region = access_region(request.user, payload.region_code, roles=DIRECTORY_EDITOR_ROLES)
     except Http404:
         raise DomainError(
-            "No village or villager group with this code is in your area.", field="region_code"
+            _("No village or villager group with this code is in your area."),
+            field="region_code",
         ) from None
     person = person_register(
         actor=request.user,

@@ -211,7 +211,7 @@ class _VillagePlanner:
         self.people.append(
             PersonPlan(surname=surname, given_name=given, female=female, birth_date=born,
                        household=household, kin=kin)
-        )  # fmt: skip
+        )
         index = len(self.people) - 1
         self.households[household].members.append(index)
         return index
@@ -252,12 +252,12 @@ class _VillagePlanner:
             self.lines[line].elders = elders
             if rng.random() < 0.2:  # a widow heads the parents' household
                 self.person(household=elders, kin=Kin.HEAD, age=father_age - rng.randint(0, 3),
-                            female=True, surname=self.names.surname())  # fmt: skip
+                            female=True, surname=self.names.surname())
             else:
                 self.person(household=elders, kin=Kin.HEAD, age=father_age, female=False,
-                            surname=surname)  # fmt: skip
+                            surname=surname)
                 self.person(household=elders, kin=Kin.SPOUSE, age=father_age - rng.randint(0, 4),
-                            female=True, surname=self.names.surname())  # fmt: skip
+                            female=True, surname=self.names.surname())
         age = eldest_age
         for brother in range(brothers):
             if age < 22:
@@ -266,7 +266,7 @@ class _VillagePlanner:
             home = self.household(line=line, group=home_group)
             self.lines[line].sons.append(home)
             self.person(household=home, kin=Kin.HEAD, age=age, female=False, surname=surname,
-                        generation=brothers_generation if rng.random() < 0.7 else "")  # fmt: skip
+                        generation=brothers_generation if rng.random() < 0.7 else "")
             if age >= 23 and rng.random() < 0.9:
                 self.wife(home=home, husband_age=age, line=line)
             self.children(home=home, parent_age=age, surname=surname)
@@ -277,7 +277,7 @@ class _VillagePlanner:
                 and rng.random() < 0.3
             ):
                 self.person(household=home, kin=Kin.PARENT, age=min(age + rng.randint(22, 30), 95),
-                            female=True, surname=self.names.surname())  # fmt: skip
+                            female=True, surname=self.names.surname())
             age -= rng.randint(1, 6)
 
     def wife(self, *, home: int, husband_age: int, line: int) -> None:
@@ -290,7 +290,7 @@ class _VillagePlanner:
         else:
             surname = self.names.surname()
         self.person(household=home, kin=Kin.SPOUSE, age=max(husband_age - rng.randint(-2, 5), 20),
-                    female=True, surname=surname)  # fmt: skip
+                    female=True, surname=surname)
 
     def children(self, *, home: int, parent_age: int, surname: str) -> None:
         rng = self.rng
@@ -309,7 +309,7 @@ class _VillagePlanner:
                 shares_generation = rng.random() < 0.6
                 generation = daughters_generation if female else sons_generation
                 self.person(household=home, kin=Kin.CHILD, age=age, female=female,
-                            surname=surname, generation=generation if shares_generation else "")  # fmt: skip
+                            surname=surname, generation=generation if shares_generation else "")
             age -= rng.randint(1, 5)
 
     def finish(self, *, people: int, ids: IdNumberAllocator) -> Population:

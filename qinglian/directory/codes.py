@@ -37,9 +37,7 @@ def region_path(code: str, level: str) -> str:
         raise DomainError(_("A division code has exactly 12 digits."), field="code")
     if code[length:].strip("0"):
         raise DomainError(
-            _(
-                "The code %(code)s does not end in zeros after digit %(n)s, as a %(level)s code must."
-            )
+            _("A %(level)s code ends in zeros after digit %(n)s; %(code)s does not.")
             % {"code": code, "n": length, "level": level},
             field="code",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from qinglian.accounts.models import DIRECTORY_EDITOR_ROLES, RoleAssignment
+from qinglian.accounts.models import DIRECTORY_EDITOR_ROLES, RoleAssignment, User
 from qinglian.accounts.policy import (
     access_object,
     access_region,
@@ -33,7 +35,7 @@ def _require_staff(request: HttpRequest) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     assignments = (
-        RoleAssignment.objects.filter(user=request.user)
+        RoleAssignment.objects.filter(user=cast(User, request.user))
         .select_related("region", "region__parent")
         .order_by("region__path", "role")
     )

@@ -93,6 +93,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
     env.update(
         QINGLIAN_VAR_DIR=str(var_dir),
         SECRET_KEY=secrets.token_urlsafe(50),
+        PII_HASH_KEY=secrets.token_urlsafe(50),
         DEBUG="0",
         SECURE_SSL_REDIRECT="0",
         SECURE_COOKIES="0",

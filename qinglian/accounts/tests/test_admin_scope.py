@@ -17,14 +17,14 @@ def township_b_operator(tree):
 
 
 def test_operator_changelist_shows_only_own_subtree(tree, township_b_operator):
-    PersonFactory(region=tree.village_a1, name="甲村人")
-    PersonFactory(region=tree.village_b1, name="乙村人")
+    PersonFactory.create(region=tree.village_a1, name="甲村人")
+    PersonFactory.create(region=tree.village_b1, name="乙村人")
     text = client_for(township_b_operator).get("/admin/directory/person/").content.decode()
     assert "乙村人" in text and "甲村人" not in text
 
 
 def test_operator_cannot_open_a_row_outside_scope(tree, township_b_operator):
-    foreign = PersonFactory(region=tree.village_a1, name="甲村人")
+    foreign = PersonFactory.create(region=tree.village_a1, name="甲村人")
     response = client_for(township_b_operator).get(f"/admin/directory/person/{foreign.pk}/change/")
     assert response.status_code == 302  # the admin's "no such object" redirect
     assert (
@@ -33,7 +33,7 @@ def test_operator_cannot_open_a_row_outside_scope(tree, township_b_operator):
 
 
 def test_operator_cannot_pick_a_region_outside_scope(tree, township_b_operator):
-    person = PersonFactory(region=tree.village_b1)
+    person = PersonFactory.create(region=tree.village_b1)
     response = client_for(township_b_operator).post(
         "/admin/directory/household/add/",
         {"village": tree.village_a1.pk, "number": "X-1", "address": ""},
@@ -49,7 +49,7 @@ def test_superuser_flag_alone_opens_nothing(tree):
 
 
 def test_admin_edit_writes_an_audit_event(tree, admin_operator):
-    person = PersonFactory(region=tree.village_a1, name="旧名")
+    person = PersonFactory.create(region=tree.village_a1, name="旧名")
     response = client_for(admin_operator).post(
         f"/admin/directory/person/{person.pk}/change/",
         {"name": "新名", "is_household_head": "", "is_party_member": "on", "household": ""},

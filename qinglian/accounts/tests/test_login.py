@@ -59,9 +59,12 @@ def test_lock_is_checked_before_the_password_hash(cadre, settings, monkeypatch):
     from django.contrib.auth.hashers import MD5PasswordHasher
 
     original = MD5PasswordHasher.verify
-    monkeypatch.setattr(
-        MD5PasswordHasher, "verify", lambda self, *a: computed.append(1) or original(self, *a)
-    )
+
+    def counting_verify(self, *args):
+        computed.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(MD5PasswordHasher, "verify", counting_verify)
     assert attempt(PASSWORD) == 429
     assert computed == []
 

@@ -19,8 +19,8 @@ def names(queryset) -> set[str]:
 
 
 def test_village_role_reaches_its_village_only(tree, village_cadre):
-    PersonFactory(region=tree.village_a1, name="甲")
-    PersonFactory(region=tree.village_a2, name="乙")
+    PersonFactory.create(region=tree.village_a1, name="甲")
+    PersonFactory.create(region=tree.village_a2, name="乙")
     assert names(policy.visible(village_cadre, Person.objects.all())) >= {"甲"}
     assert "乙" not in names(policy.visible(village_cadre, Person.objects.all()))
     assert policy.access_region(village_cadre, tree.village_a1.code) == tree.village_a1
@@ -81,7 +81,7 @@ def test_recusal_hides_records_about_the_user_and_close_relatives(
     Person rows stand in for "records about a person" here (subject = the row itself);
     cases in later apps declare ``access_subject`` and get the same treatment.
     """
-    stranger = PersonFactory(region=tree.village_a1, name="张三")
+    stranger = PersonFactory.create(region=tree.village_a1, name="张三")
     about = Person.objects.filter(pk__in=[village_cadre.person.pk, cadre_relative.pk, stranger.pk])
     seen_by_cadre = policy.visible(village_cadre, about, subject="pk")
     assert names(seen_by_cadre) == {"张三"}
@@ -95,7 +95,7 @@ def test_recusal_hides_records_about_the_user_and_close_relatives(
 
 def test_recusal_works_in_both_directions_of_a_declaration(tree, village_cadre):
     """The cadre's uncle declared the cadre as his nephew: the cadre is still recused."""
-    uncle = PersonFactory(region=tree.village_a1, name="王老伯")
+    uncle = PersonFactory.create(region=tree.village_a1, name="王老伯")
     RelativeDeclaration.objects.create(
         person=uncle,
         relative=village_cadre.person,
@@ -108,7 +108,7 @@ def test_recusal_works_in_both_directions_of_a_declaration(tree, village_cadre):
 
 
 def test_relatives_beyond_the_configured_degree_are_not_recused(tree, village_cadre, settings):
-    cousin = PersonFactory(region=tree.village_a1, name="表哥")
+    cousin = PersonFactory.create(region=tree.village_a1, name="表哥")
     RelativeDeclaration.objects.create(
         person=village_cadre.person,
         relative=cousin,
@@ -125,7 +125,7 @@ def test_relatives_beyond_the_configured_degree_are_not_recused(tree, village_ca
 
 
 def test_access_object_answers_404_for_missing_and_foreign(tree, village_cadre):
-    foreign = PersonFactory(region=tree.village_a2)
+    foreign = PersonFactory.create(region=tree.village_a2)
     with pytest.raises(Http404):
         policy.access_object(village_cadre, Person.objects.all(), foreign.pk)
     with pytest.raises(Http404):

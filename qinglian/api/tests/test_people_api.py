@@ -12,7 +12,7 @@ def people_url(code: str) -> str:
 
 
 def test_cadre_lists_people_of_own_village(tree, village_cadre):
-    PersonFactory(region=tree.village_a1, name="李秀英", phone="13912345678")
+    PersonFactory.create(region=tree.village_a1, name="李秀英", phone="13912345678")
     response = client_for(village_cadre).get(people_url(tree.village_a1.code))
     assert response.status_code == 200
     names = {item["name"] for item in response.json()["items"]}
@@ -23,7 +23,7 @@ def test_cadre_lists_people_of_own_village(tree, village_cadre):
 
 
 def test_cadre_gets_404_for_other_village(tree, village_cadre, other_village_cadre):
-    PersonFactory(region=tree.village_a2)
+    PersonFactory.create(region=tree.village_a2)
     response = client_for(village_cadre).get(people_url(tree.village_a2.code))
     assert response.status_code == 404
 
@@ -38,8 +38,8 @@ def test_unknown_village_is_404_not_500(tree, county_officer):
 
 
 def test_township_sees_all_its_villages_but_not_other_township(tree, township_commission):
-    PersonFactory(region=tree.village_a2, name="赵四")
-    PersonFactory(region=tree.village_b1, name="钱五")
+    PersonFactory.create(region=tree.village_a2, name="赵四")
+    PersonFactory.create(region=tree.village_b1, name="钱五")
     client = client_for(township_commission)
     assert client.get(people_url(tree.village_a2.code)).status_code == 200
     assert client.get(people_url(tree.village_b1.code)).status_code == 404

@@ -1,18 +1,43 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from qinglian.core.audit import audit_record
 from qinglian.core.calendar import add_working_days, is_working_day
-from qinglian.core.models import AuditEvent
+from qinglian.core.models import AuditEvent, WorkerHeartbeat
+from qinglian.core.tasks import expired_sessions_clear, worker_heartbeat
 
 
 def test_healthz_ok(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker_last_seen": None}
+
+
+def test_healthz_reports_the_worker_heartbeat(db):
+    with time_machine.travel(datetime(2026, 11, 2, 8, 30, tzinfo=UTC), tick=False):
+        worker_heartbeat.call_local()
+    assert Client().get("/healthz").json()["worker_last_seen"] == "2026-11-02T08:30:00+00:00"
+    worker_heartbeat.call_local()  # idempotent: still one row
+    assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_expired_sessions_are_cleared(db):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(datetime(2020, 1, 1, tzinfo=UTC)):
+        old = SessionStore()
+        old.create()
+    fresh = SessionStore()
+    fresh.create()
+    expired_sessions_clear.call_local()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [fresh.session_key]
 
 
 def test_healthz_503_when_database_does_not_answer(db, monkeypatch):

@@ -63,6 +63,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "HOME": os.environ.get("HOME", "/tmp"),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
+        "PII_HASH_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "qinglian.example.org",
         "QINGLIAN_VAR_DIR": "/tmp",
     }

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from stdnum.cn import uscc
 
 from qinglian.core.errors import DomainError
 from qinglian.core.models import AuditEvent
@@ -22,7 +23,6 @@ from qinglian.directory.services import (
     term_end,
     term_start,
 )
-from stdnum.cn import uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_household_number_unique_per_village(tree, village_cadre):
 
 
 def test_terms_start_and_end(tree, village_cadre):
-    person = PersonFactory(region=tree.village_a1)
+    person = PersonFactory.create(region=tree.village_a1)
     term = term_start(
         actor=village_cadre,
         person=person,
@@ -171,7 +171,10 @@ def test_terms_start_and_end(tree, village_cadre):
 
 
 def test_relative_declaration_gets_degree_and_refuses_self(tree, village_cadre):
-    a, b = PersonFactory(region=tree.village_a1), PersonFactory(region=tree.village_a1)
+    a, b = (
+        PersonFactory.create(region=tree.village_a1),
+        PersonFactory.create(region=tree.village_a1),
+    )
     declaration = relative_declare(
         actor=village_cadre,
         person=a,
@@ -199,7 +202,7 @@ def test_relative_declaration_gets_degree_and_refuses_self(tree, village_cadre):
 
 
 def test_company_and_shares(tree, admin_operator):
-    owner = PersonFactory(region=tree.village_a1)
+    owner = PersonFactory.create(region=tree.village_a1)
     company = company_register(
         actor=admin_operator,
         name="清河建筑有限公司",
@@ -210,7 +213,7 @@ def test_company_and_shares(tree, admin_operator):
     )
     assert company.credit_code == credit_code()
     shareholding_add(actor=admin_operator, company=company, person=owner, percent=Decimal("60"))
-    other = PersonFactory(region=tree.village_a2)
+    other = PersonFactory.create(region=tree.village_a2)
     with pytest.raises(DomainError) as over:
         shareholding_add(actor=admin_operator, company=company, person=other, percent=Decimal("41"))
     assert over.value.field == "percent"

@@ -28,7 +28,7 @@ def test_workbench_needs_login(tree):
 
 
 def test_people_list_shows_masked_data_only(tree, village_cadre):
-    person = PersonFactory(region=tree.village_a1, name="刘洋", phone="13700001111")
+    person = PersonFactory.create(region=tree.village_a1, name="刘洋", phone="13700001111")
     response = client_for(village_cadre).get(f"/work/regions/{tree.village_a1.code}/people/")
     text = response.content.decode()
     assert response.status_code == 200
@@ -43,8 +43,8 @@ def test_people_list_outside_scope_is_404(tree, village_cadre):
 
 
 def test_people_list_search(tree, village_cadre):
-    PersonFactory(region=tree.village_a1, name="孙悟空")
-    PersonFactory(region=tree.village_a1, name="猪八戒")
+    PersonFactory.create(region=tree.village_a1, name="孙悟空")
+    PersonFactory.create(region=tree.village_a1, name="猪八戒")
     text = (
         client_for(village_cadre)
         .get(f"/work/regions/{tree.village_a1.code}/people/", {"q": "悟空"})
@@ -80,8 +80,8 @@ def test_region_page_costs_fixed_queries(
 
 
 def test_person_detail_scoped(tree, village_cadre):
-    own = PersonFactory(region=tree.village_a1)
-    foreign = PersonFactory(region=tree.village_a2)
+    own = PersonFactory.create(region=tree.village_a1)
+    foreign = PersonFactory.create(region=tree.village_a2)
     client = client_for(village_cadre)
     assert client.get(f"/work/people/{own.pk}/").status_code == 200
     assert client.get(f"/work/people/{foreign.pk}/").status_code == 404

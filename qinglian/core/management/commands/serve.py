@@ -36,6 +36,7 @@ class Command(BaseCommand):
             "--workers", str(options["web_workers"]),
             "--access-logfile", "-",
             "--graceful-timeout", "10",
+            "--no-control-socket",
         ]  # fmt: skip
         commands = [web]
         if not options["no_worker"]:

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             "--villages",
             type=int,
             default=DEFAULT_VILLAGES,
-            help=f"villages in the county, {MIN_VILLAGES} to {MAX_VILLAGES} (default {DEFAULT_VILLAGES})",
+            help=f"villages in the county, {MIN_VILLAGES} to {MAX_VILLAGES} (default %(default)s)",
         )
         parser.add_argument(
             "--people-per-village",
