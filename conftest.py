@@ -120,3 +120,12 @@ def _plain_http(settings):
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a hash by design; tests that need it ask for it explicitly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

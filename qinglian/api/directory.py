@@ -6,7 +6,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -76,7 +76,7 @@ def village_people(request: HttpRequest, code: str) -> list[Person]:
     response={201: PersonOut, 422: ErrorOut},
     auth=django_auth,
 )
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Register a person. Errors answer 422 and name the field at fault."""
     try:
         region = access_region(request.user, payload.region_code, roles=DIRECTORY_EDITOR_ROLES)
@@ -95,4 +95,4 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
             is_party_member=payload.is_party_member,
         ),
     )
-    return 201, person
+    return Status(201, person)

@@ -82,7 +82,11 @@ def demo_accounts_create(
     """
     users: list[User] = []
     for spec in DEMO_ACCOUNTS:
-        holder = holders[(spec.scope, spec.holder)] if spec.holder is not None else None
+        holder = None
+        if spec.holder is not None:
+            holder = holders.get((spec.scope, spec.holder))
+            if holder is None:
+                raise LookupError(f"no {spec.holder} in the {spec.scope} for {spec.username!r}")
         if holder is not None:
             last_name, first_name = holder.surname, holder.given_name
         else:

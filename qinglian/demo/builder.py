@@ -37,7 +37,7 @@ from qinglian.demo.planning import (
     VillagePlan,
     village_plans,
 )
-from qinglian.directory.codes import parse_id_number
+from qinglian.directory.codes import parse_id_number, region_path
 from qinglian.directory.models import (
     RELATION_DEGREE,
     Company,
@@ -127,12 +127,19 @@ def _chunks(plans: Iterable[VillagePlan], *, people: int) -> Iterator[list[Villa
 def _create_regions(layout: CountyLayout) -> tuple[Region, dict[str, Region]]:
     """The county and every region below it; returns the county and all regions by code."""
     county = Region.objects.create(
-        code=layout.code, path=layout.code[:6], level=RegionLevel.COUNTY, name=layout.name
+        code=layout.code,
+        path=region_path(layout.code, RegionLevel.COUNTY),
+        level=RegionLevel.COUNTY,
+        name=layout.name,
     )
     townships = Region.objects.bulk_create(
         [
             Region(
-                code=t.code, path=t.code[:9], level=RegionLevel.TOWNSHIP, name=t.name, parent=county
+                code=t.code,
+                path=region_path(t.code, RegionLevel.TOWNSHIP),
+                level=RegionLevel.TOWNSHIP,
+                name=t.name,
+                parent=county,
             )
             for t in layout.townships
         ],
@@ -141,7 +148,11 @@ def _create_regions(layout: CountyLayout) -> tuple[Region, dict[str, Region]]:
     villages = Region.objects.bulk_create(
         [
             Region(
-                code=v.code, path=v.code, level=RegionLevel.VILLAGE, name=v.name, parent=township
+                code=v.code,
+                path=region_path(v.code, RegionLevel.VILLAGE),
+                level=RegionLevel.VILLAGE,
+                name=v.name,
+                parent=township,
             )
             for spec, township in zip(layout.townships, townships, strict=True)
             for v in spec.villages
@@ -153,7 +164,7 @@ def _create_regions(layout: CountyLayout) -> tuple[Region, dict[str, Region]]:
         [
             Region(
                 code=g.code,
-                path=g.code,
+                path=region_path(g.code, RegionLevel.VILLAGER_GROUP),
                 level=RegionLevel.VILLAGER_GROUP,
                 name=g.name,
                 parent=by_code[v.code],
@@ -176,13 +187,20 @@ def _bulk_create(model: type[models.Model], rows: list[Any]) -> list[Any]:
 class _ChunkWriter:
     """Writes the plans of a few villages: households, people, terms, relatives, companies."""
 
-    def __init__(self, *, regions: dict[str, Region], counts: DemoCounts, key: str) -> None:
+    def __init__(
+        self,
+        *,
+        regions: dict[str, Region],
+        counts: DemoCounts,
+        key: str,
+        account_villages: dict[str, Scope],
+    ) -> None:
         self.regions = regions
         self.counts = counts
         self.key = key
+        self.account_villages = account_villages  # village code: the scope its accounts have
         self.planted: list[PlantedConflictRow] = []
-        self.holders: dict[tuple[str, Holder], AccountHolder] = {}
-        self.watched_villages: set[str] = set()
+        self.holders: dict[tuple[Scope, Holder], AccountHolder] = {}
 
     def write(self, plans: list[VillagePlan]) -> None:
         households = _bulk_create(
@@ -260,7 +278,7 @@ class _ChunkWriter:
                         )
                     )
             self.counts.cadres += len(plan.cadres.current)
-            if plan.village.code in self.watched_villages:
+            if plan.village.code in self.account_villages:
                 self._remember_holders(plan, local)
         _bulk_create(Term, terms)
         _bulk_create(RelativeDeclaration, declarations)
@@ -314,7 +332,7 @@ class _ChunkWriter:
             if index is None:
                 continue
             person = plan.population.people[index]
-            self.holders[(plan.village.code, holder)] = AccountHolder(
+            self.holders[(self.account_villages[plan.village.code], holder)] = AccountHolder(
                 person=local[index], surname=person.surname, given_name=person.given_name
             )
 
@@ -358,8 +376,15 @@ def demo_county_build(
     )
     first_township = layout.townships[0]
     first_village, second_village = first_township.villages[:2]
-    writer = _ChunkWriter(regions=regions, counts=counts, key=settings.PII_HASH_KEY)
-    writer.watched_villages = {first_village.code, second_village.code}
+    writer = _ChunkWriter(
+        regions=regions,
+        counts=counts,
+        key=settings.PII_HASH_KEY,
+        account_villages={
+            first_village.code: Scope.FIRST_VILLAGE,
+            second_village.code: Scope.SECOND_VILLAGE,
+        },
+    )
     written = 0
     plans = village_plans(layout=layout, seed=seed, people_per_village=people_per_village)
     for chunk in _chunks(plans, people=people_per_village):
@@ -367,7 +392,6 @@ def demo_county_build(
         written += len(chunk)
         if progress is not None:
             progress(written, villages)
-    holders = writer.holders
     demo_accounts_create(
         regions={
             Scope.COUNTY: county,
@@ -375,17 +399,7 @@ def demo_county_build(
             Scope.FIRST_VILLAGE: regions[first_village.code],
             Scope.SECOND_VILLAGE: regions[second_village.code],
         },
-        holders={
-            (Scope.FIRST_VILLAGE, Holder.VILLAGE_HEAD): holders[
-                (first_village.code, Holder.VILLAGE_HEAD)
-            ],
-            (Scope.SECOND_VILLAGE, Holder.VILLAGE_HEAD): holders[
-                (second_village.code, Holder.VILLAGE_HEAD)
-            ],
-            (Scope.FIRST_VILLAGE, Holder.SUPERVISION_CHAIR): holders[
-                (first_village.code, Holder.SUPERVISION_CHAIR)
-            ],
-        },
+        holders=writer.holders,
         staff_names=_staff_names(seed),
     )
     audit_record(

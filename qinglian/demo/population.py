@@ -209,8 +209,14 @@ class _VillagePlanner:
             given = self.names.given_name(female=female, generation=generation)
         self.used_names.add(surname + given)
         self.people.append(
-            PersonPlan(surname=surname, given_name=given, female=female, birth_date=born,
-                       household=household, kin=kin)
+            PersonPlan(
+                surname=surname,
+                given_name=given,
+                female=female,
+                birth_date=born,
+                household=household,
+                kin=kin,
+            )
         )
         index = len(self.people) - 1
         self.households[household].members.append(index)
@@ -251,13 +257,24 @@ class _VillagePlanner:
             elders = self.household(line=line, group=group)
             self.lines[line].elders = elders
             if rng.random() < 0.2:  # a widow heads the parents' household
-                self.person(household=elders, kin=Kin.HEAD, age=father_age - rng.randint(0, 3),
-                            female=True, surname=self.names.surname())
+                self.person(
+                    household=elders,
+                    kin=Kin.HEAD,
+                    age=father_age - rng.randint(0, 3),
+                    female=True,
+                    surname=self.names.surname(),
+                )
             else:
-                self.person(household=elders, kin=Kin.HEAD, age=father_age, female=False,
-                            surname=surname)
-                self.person(household=elders, kin=Kin.SPOUSE, age=father_age - rng.randint(0, 4),
-                            female=True, surname=self.names.surname())
+                self.person(
+                    household=elders, kin=Kin.HEAD, age=father_age, female=False, surname=surname
+                )
+                self.person(
+                    household=elders,
+                    kin=Kin.SPOUSE,
+                    age=father_age - rng.randint(0, 4),
+                    female=True,
+                    surname=self.names.surname(),
+                )
         age = eldest_age
         for brother in range(brothers):
             if age < 22:
@@ -265,8 +282,14 @@ class _VillagePlanner:
             home_group = group if rng.random() < 0.8 else rng.randrange(len(self.village.groups))
             home = self.household(line=line, group=home_group)
             self.lines[line].sons.append(home)
-            self.person(household=home, kin=Kin.HEAD, age=age, female=False, surname=surname,
-                        generation=brothers_generation if rng.random() < 0.7 else "")
+            self.person(
+                household=home,
+                kin=Kin.HEAD,
+                age=age,
+                female=False,
+                surname=surname,
+                generation=brothers_generation if rng.random() < 0.7 else "",
+            )
             if age >= 23 and rng.random() < 0.9:
                 self.wife(home=home, husband_age=age, line=line)
             self.children(home=home, parent_age=age, surname=surname)
@@ -276,8 +299,13 @@ class _VillagePlanner:
                 and age <= 62
                 and rng.random() < 0.3
             ):
-                self.person(household=home, kin=Kin.PARENT, age=min(age + rng.randint(22, 30), 95),
-                            female=True, surname=self.names.surname())
+                self.person(
+                    household=home,
+                    kin=Kin.PARENT,
+                    age=min(age + rng.randint(22, 30), 95),
+                    female=True,
+                    surname=self.names.surname(),
+                )
             age -= rng.randint(1, 6)
 
     def wife(self, *, home: int, husband_age: int, line: int) -> None:
@@ -289,8 +317,13 @@ class _VillagePlanner:
             surname = self.lines[wife_line].surname
         else:
             surname = self.names.surname()
-        self.person(household=home, kin=Kin.SPOUSE, age=max(husband_age - rng.randint(-2, 5), 20),
-                    female=True, surname=surname)
+        self.person(
+            household=home,
+            kin=Kin.SPOUSE,
+            age=max(husband_age - rng.randint(-2, 5), 20),
+            female=True,
+            surname=surname,
+        )
 
     def children(self, *, home: int, parent_age: int, surname: str) -> None:
         rng = self.rng
@@ -308,8 +341,14 @@ class _VillagePlanner:
                 female = rng.random() < 0.48
                 shares_generation = rng.random() < 0.6
                 generation = daughters_generation if female else sons_generation
-                self.person(household=home, kin=Kin.CHILD, age=age, female=female,
-                            surname=surname, generation=generation if shares_generation else "")
+                self.person(
+                    household=home,
+                    kin=Kin.CHILD,
+                    age=age,
+                    female=female,
+                    surname=surname,
+                    generation=generation if shares_generation else "",
+                )
             age -= rng.randint(1, 5)
 
     def finish(self, *, people: int, ids: IdNumberAllocator) -> Population:

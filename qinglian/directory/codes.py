@@ -44,9 +44,17 @@ def region_path(code: str, level: str) -> str:
     return code[:length]
 
 
-def path_upper_bound(path: str) -> str:
-    """Exclusive upper bound of the paths in ``path``'s subtree (':' follows '9')."""
-    return path + ":"
+def path_upper_bound(path: str) -> str | None:
+    """Exclusive upper bound of the digit strings that start with ``path``.
+
+    The bound is ``path`` plus one, as digits of the same width ("339901100" →
+    "339901101"), so that the range compares digits with digits only: under a
+    locale collation (zh_CN, ICU) punctuation such as ":" may sort before digits,
+    digits never sort out of order. A path of all nines has no upper bound.
+    """
+    if path.strip("9") == "":
+        return None
+    return str(int(path) + 1).zfill(len(path))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ class RegionLevel(models.TextChoices):
 
 class RegionQuerySet(models.QuerySet["Region"]):
     def subtree(self, path: str) -> RegionQuerySet:
-        return self.filter(path__gte=path, path__lt=path_upper_bound(path))
+        return self.filter(subtree_q("path", [path]))
 
     def villages(self) -> RegionQuerySet:
         return self.filter(level=RegionLevel.VILLAGE)
@@ -33,7 +33,11 @@ def subtree_q(field: str, paths: list[str]) -> Q:
     """
     condition = Q(pk__in=[])
     for path in paths:
-        condition |= Q(**{f"{field}__gte": path, f"{field}__lt": path_upper_bound(path)})
+        upper = path_upper_bound(path)
+        within = Q(**{f"{field}__gte": path})
+        if upper is not None:
+            within &= Q(**{f"{field}__lt": upper})
+        condition |= within
     return condition
 
 

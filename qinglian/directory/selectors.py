@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from qinglian.directory.models import Person, Region, RegionLevel, RelativeDeclaration, Term
+from qinglian.directory.models import (
+    Person,
+    Region,
+    RegionLevel,
+    RelativeDeclaration,
+    Term,
+    subtree_q,
+)
 
 
 def villages_public() -> QuerySet[Region]:
@@ -21,9 +28,9 @@ def region_children(region: Region) -> QuerySet[Region]:
 
 
 def people_in(region: Region, *, search: str = "") -> QuerySet[Person]:
-    people = Person.objects.filter(
-        region_path__gte=region.path, region_path__lt=region.path + ":"
-    ).select_related("region", "household")
+    people = Person.objects.filter(subtree_q("region_path", [region.path])).select_related(
+        "region", "household"
+    )
     if search:
         people = people.filter(name__contains=search.strip())
     return people.order_by("region_path", "name", "id")

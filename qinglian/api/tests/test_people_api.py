@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pytest
 from django.test import Client
 
 from conftest import client_for
-from qinglian.directory.factories import PersonFactory
+from qinglian.core.models import AuditEvent
+from qinglian.directory.factories import PersonFactory, make_id_number
+from qinglian.directory.models import Person
 
 
 def people_url(code: str) -> str:
@@ -68,3 +73,63 @@ def test_public_village_list(tree, django_assert_num_queries):
         "name": "上塘村",
         "township": {"code": "339901100000", "name": "青山镇"},
     }
+
+
+def _register(client, **overrides):
+    body = {
+        "region_code": "339901100201",
+        "name": "吴桂兰",
+        "id_number": make_id_number("339901", date(1979, 12, 3), 55, female=True),
+        "phone": "13955556666",
+    }
+    body.update(overrides)
+    return client.post("/api/v1/people/", json.dumps(body), content_type="application/json")
+
+
+def test_api_registers_a_person(tree, village_cadre):
+    response = _register(client_for(village_cadre))
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "吴桂兰"
+    assert body["gender"] == "female"
+    assert body["phone_masked"] == "139****6666"
+    assert Person.objects.filter(pk=body["id"], region=tree.village_a1).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"id_number": "339901197912030551"}, "id_number"),
+        ({"region_code": "339901100299"}, "region_code"),
+        ({"region_code": "339901100202"}, "region_code"),
+        ({"name": "  "}, "name"),
+    ],
+)
+def test_api_bad_input_is_422_naming_the_field(tree, village_cadre, overrides, field):
+    response = _register(client_for(village_cadre), **overrides)
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+    assert response.json()["detail"]
+    assert not Person.objects.filter(name="吴桂兰").exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_api_duplicate_person_is_422(tree, village_cadre):
+    client = client_for(village_cadre)
+    assert _register(client).status_code == 201
+    response = _register(client, name="另一个名字")
+    assert response.status_code == 422
+    assert response.json()["field"] == "id_number"
+    assert Person.objects.filter(region=tree.village_a1).count() == 2  # the cadre and 吴桂兰
+
+
+def test_api_malformed_json_is_a_clear_error(tree, village_cadre):
+    response = client_for(village_cadre).post(
+        "/api/v1/people/", "{not json", content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+
+
+def test_openapi_document_lists_the_endpoints(db):
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/villages/", "/api/v1/villages/{code}/people/", "/api/v1/people/"} <= set(paths)

@@ -51,3 +51,6 @@ def test_committed_catalogue_has_no_fuzzy_or_broken_entries():
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
             assert set(PLACEHOLDER.findall(entry.msgid)) == set(PLACEHOLDER.findall(text)), entry
+            if "python-format" in entry.flags:
+                names = re.findall(r"%\((\w+)\)", entry.msgid)
+                text % dict.fromkeys(names, "1")  # raises on a stray or broken %

@@ -71,7 +71,7 @@ def test_any_wrong_check_digit_is_refused(sequence, born):
         ("339901210001010019", "birth date"),
     ],
 )
-def test_malformed_id_numbers_say_what_is_wrong(raw, message_part):
+def test_malformed_id_numbers_say_what_is_wrong(raw, message_part, english):
     with pytest.raises(DomainError) as refused:
         parse_id_number(raw, key=KEY)
     assert refused.value.field == "id_number"
@@ -109,3 +109,9 @@ def test_credit_code_check_digit():
     with pytest.raises(DomainError) as refused:
         normalise_credit_code("91330200MA2AE6TG3X")
     assert refused.value.field == "credit_code"
+
+
+def test_errors_are_in_chinese_by_default():
+    with pytest.raises(DomainError) as refused:
+        parse_id_number("12345", key=KEY)
+    assert refused.value.message == "身份证号码为18位：前17位为数字，最后一位为数字或X。"

@@ -66,7 +66,7 @@ def test_malformed_id_number_names_the_field_and_writes_nothing(tree, village_ca
     assert (Person.objects.count(), AuditEvent.objects.count()) == before
 
 
-def test_duplicate_person_is_refused_whatever_the_spelling(tree, village_cadre):
+def test_duplicate_person_is_refused_whatever_the_spelling(tree, village_cadre, english):
     number = valid_id(9)
     person_register(
         actor=village_cadre, region=tree.village_a1, data=PersonInput(name="甲", id_number=number)

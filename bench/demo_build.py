@@ -1,0 +1,141 @@
+"""How fast `qinglian demo` builds a county, and how that scales with its size.
+
+    .venv/bin/python bench/demo_build.py                    # baseline, then 1,000 villages
+    .venv/bin/python bench/demo_build.py --villages 10000   # the large county of the issue
+
+Runs on a fresh SQLite file in a temporary directory (QINGLIAN_VAR_DIR, set
+before Django starts; DATABASE_URL is ignored). The baseline is the default
+county (12 villages), built in a transaction that is then rolled back; the
+larger county is built and committed as the command does it. Password hashing
+(six Argon2 hashes, about a second, whatever the size) is left out with a fast
+hasher, so that the ratio shows how the build itself scales: ``ratio`` is the
+large build's seconds per village over the baseline's, measured in this run.
+The last line printed is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--villages", type=int, default=1000, help="the large county's villages")
+    parser.add_argument("--people-per-village", type=int, default=250)
+    parser.add_argument("--baseline-villages", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=20210301)
+    return parser.parse_args(argv)
+
+
+def _figures(*, label: str, seconds: float, villages: int, people: int) -> dict[str, Any]:
+    figures = {
+        "seconds": round(seconds, 3),
+        "villages": villages,
+        "people": people,
+        "people_per_second": round(people / seconds),
+        "villages_per_second": round(villages / seconds, 2),
+        "seconds_per_village": round(seconds / villages, 5),
+    }
+    print(
+        f"{label}: {villages:,} villages, {people:,} people in {seconds:.2f} s "
+        f"({figures['people_per_second']:,} people/s, {figures['villages_per_second']} villages/s)",
+        flush=True,
+    )
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    options = _arguments(argv)
+    sys.path.insert(0, str(PROJECT_ROOT))
+    var_dir = tempfile.mkdtemp(prefix="qinglian-bench-")
+    os.environ["QINGLIAN_VAR_DIR"] = var_dir
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qinglian.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "b" * 40)
+    os.environ.setdefault("PII_HASH_KEY", "bench-only-pii-key")
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from qinglian.demo.builder import demo_county_build
+
+    database = Path(var_dir) / "qinglian.sqlite3"
+    print(f"database: {database} ({connection.vendor})", flush=True)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - started:.1f} s", flush=True)
+
+    def progress(written: int, total: int) -> None:
+        step = max(1, total // 10)
+        if written == total or written // step != (written - 1) // step:
+            elapsed = time.perf_counter() - started
+            print(f"  {written:,} of {total:,} villages written, {elapsed:.1f} s", flush=True)
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            started = time.perf_counter()
+            build = demo_county_build(
+                seed=options.seed,
+                villages=options.baseline_villages,
+                people_per_village=options.people_per_village,
+            )
+            baseline = _figures(
+                label="baseline",
+                seconds=time.perf_counter() - started,
+                villages=options.baseline_villages,
+                people=build.counts.people,
+            )
+            transaction.set_rollback(True)
+
+        started = time.perf_counter()
+        build = demo_county_build(
+            seed=options.seed,
+            villages=options.villages,
+            people_per_village=options.people_per_village,
+            progress=progress,
+        )
+        large = _figures(
+            label="large",
+            seconds=time.perf_counter() - started,
+            villages=options.villages,
+            people=build.counts.people,
+        )
+    ratio = large["seconds_per_village"] / baseline["seconds_per_village"]
+    print(f"seconds per village, large over baseline: {ratio:.2f}", flush=True)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "benchmark": "demo_build",
+                "database": connection.vendor,
+                "people_per_village": options.people_per_village,
+                "baseline": baseline,
+                "large": large,
+                "large_counts": build.counts.as_dict(),
+                "ratio_seconds_per_village_large_over_baseline": round(ratio, 3),
+                "database_mib": round(database.stat().st_size / 2**20, 1),
+                "peak_rss_mib": round(peak_mib, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
