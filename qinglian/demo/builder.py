@@ -55,7 +55,8 @@ BUILT_VERB = "demo.built"
 BATCH_SIZE = 2000  # rows per INSERT where the database allows (SQLite caps it lower)
 _PEOPLE_PER_FLUSH = 20_000  # villages are written in chunks of about this many people
 
-ProgressReport = Callable[[int, int], None]  # (villages written, villages in all)
+# Told (villages written, villages in all) each time another tenth of the villages is written.
+ProgressReport = Callable[[int, int], None]
 
 
 class DemoCountyExists(DomainError):
@@ -105,7 +106,7 @@ def demo_county_find() -> Region | None:
     return Region.objects.filter(code=COUNTY_CODE).first()
 
 
-def demo_build_record(county: Region) -> dict[str, Any]:
+def demo_build_record(*, county: Region) -> dict[str, Any]:
     """What the audit event of the build recorded: counts, seed, planted credit codes."""
     event = (
         AuditEvent.objects.filter(
@@ -385,12 +386,13 @@ def demo_county_build(
             second_village.code: Scope.SECOND_VILLAGE,
         },
     )
-    written = 0
+    written = reported_tenths = 0
     plans = village_plans(layout=layout, seed=seed, people_per_village=people_per_village)
     for chunk in _chunks(plans, people=people_per_village):
         writer.write(chunk)
         written += len(chunk)
-        if progress is not None:
+        if progress is not None and written * 10 // villages > reported_tenths:
+            reported_tenths = written * 10 // villages
             progress(written, villages)
     demo_accounts_create(
         regions={

@@ -37,38 +37,17 @@ VILLAGE_NAME_HEADS = (
 VILLAGE_NAME_TAILS = "塘桥头湾坑岭坪口庄垟田坞源洋埠岙村店园家圩墩岗洲湖溪山林坝寨冲堡畈"
 GROUP_NUMERALS = "一二三四五六七八九"
 
-FIRM_TRADE_NAMES = [
-    "鑫达",
-    "宏盛",
-    "华源",
-    "恒通",
-    "兴旺",
-    "永安",
-    "瑞丰",
-    "隆盛",
-    "金诚",
-    "信达",
-    "广源",
-    "泰和",
-    "顺发",
-    "利民",
-    "新宇",
-    "汇丰",
-    "天成",
-    "福润",
-    "康达",
-    "中兴",
-    "万和",
-    "润泽",
-    "佳禾",
-    "绿源",
-    "青禾",
-    "丰收",
-    "众信",
-    "诚信",
-    "长青",
-    "盛世",
-]
+
+def _cut(text: str, width: int) -> tuple[str, ...]:
+    """``text`` cut into pieces of ``width`` characters."""
+    return tuple(text[i : i + width] for i in range(0, len(text), width))
+
+
+FIRM_TRADE_NAMES = _cut(
+    "鑫达宏盛华源恒通兴旺永安瑞丰隆盛金诚信达广源泰和顺发利民新宇"
+    "汇丰天成福润康达中兴万和润泽佳禾绿源青禾丰收众信诚信长青盛世",
+    2,
+)
 # (business, kind): kind 1 is a company (enterprise), 3 a farmers' cooperative.
 FIRM_BUSINESSES: tuple[tuple[str, str, int], ...] = (
     ("建筑工程", "有限公司", 1),
@@ -105,45 +84,10 @@ CONTRACTOR_BUSINESSES = frozenset(
 )
 
 # Mobile prefixes: 13x-19x, as carriers hand them out.
-PHONE_PREFIXES: tuple[str, ...] = tuple(
-    [
-        "130",
-        "131",
-        "132",
-        "133",
-        "134",
-        "135",
-        "136",
-        "137",
-        "138",
-        "139",
-        "147",
-        "150",
-        "151",
-        "152",
-        "153",
-        "155",
-        "156",
-        "157",
-        "158",
-        "159",
-        "166",
-        "173",
-        "177",
-        "178",
-        "180",
-        "181",
-        "182",
-        "183",
-        "185",
-        "186",
-        "187",
-        "188",
-        "189",
-        "191",
-        "198",
-        "199",
-    ]
+PHONE_PREFIXES = _cut(
+    "130131132133134135136137138139147150151152153155156157158159"
+    "166173177178180181182183185186187188189191198199",
+    3,
 )
 
 

@@ -20,7 +20,8 @@ def test_villager_finds_every_village_in_chinese_on_a_phone(
 
     assert response is not None and response.status == 200
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("找到你的村")
+    expect(phone.locator(".site-header")).to_contain_text("工作人员登录")
     main = phone.locator("main")
     for township in {v.township_name for v in villages}:
         expect(main.get_by_role("heading", name=township, exact=True)).to_be_visible()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 
@@ -38,6 +41,33 @@ def test_same_seed_plans_the_same_county_and_another_seed_another():
     first = plans_digest(layout=layout, seed=7, people_per_village=80)
     assert plans_digest(layout=county_layout(seed=7), seed=7, people_per_village=80) == first
     assert plans_digest(layout=county_layout(seed=8), seed=8, people_per_village=80) != first
+
+
+def test_plans_do_not_depend_on_the_hash_seed_of_the_process():
+    """Another interpreter, with another string-hash seed, plans the very same county."""
+    script = (
+        "import django; django.setup()\n"
+        "from qinglian.demo.layout import county_layout\n"
+        "from qinglian.demo.planning import plans_digest\n"
+        "print(plans_digest(layout=county_layout(seed=7), seed=7, people_per_village=80))\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONHASHSEED": "12345",
+        "DJANGO_SETTINGS_MODULE": "qinglian.settings",
+        "SECRET_KEY": "test-only-" + "s" * 40,
+        "PII_HASH_KEY": "test-only-pii",
+    }
+    other = subprocess.run(  # noqa: S603 - our own interpreter, a fixed script
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    here = plans_digest(layout=county_layout(seed=7), seed=7, people_per_village=80)
+    assert other.stdout.strip() == here
 
 
 def test_default_county_has_two_townships_of_six_villages_with_groups():

@@ -107,16 +107,14 @@ class Command(BaseCommand):
         self._accounts()
 
     def _progress(self, written: int, total: int) -> None:
-        step = max(1, total // 10)
-        if written == total or written // step != (written - 1) // step:
-            self.stdout.write(f"  {written:,} of {total:,} villages written")
-            self.stdout.flush()
+        self.stdout.write(f"  {written:,} of {total:,} villages written")
+        self.stdout.flush()
 
     def _already_built(self, county: Any) -> None:
         self.stdout.write(
             self.style.WARNING(f"demo county already built: {county.name} ({county.code})")
         )
-        record = demo_build_record(county)
+        record = demo_build_record(county=county)
         if record:
             self.stdout.write("")
             for line in counts_table(record):
