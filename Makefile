@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy qinglian tests bench
+	$(BIN)/mypy qinglian tests bench conftest.py
 
 migrations-check: install
 	$(BIN)/qinglian makemigrations --check --dry-run
