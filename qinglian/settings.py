@@ -25,24 +25,27 @@ VAR_DIR = Path(env_str("QINGLIAN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 _RUNNING_TESTS = "pytest" in sys.modules
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
+
+
+def _secret(name: str, why: str) -> str:
+    """A secret from the environment; only development and tests may run without it."""
+    value = env_str(name, "")
+    if value:
+        return value
     if not (DEBUG or _RUNNING_TESTS):
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set: generate one (50+ random characters) and put it in the "
-            "environment, or set DEBUG=1 for local development."
+            f"{name} is not set: generate one (50+ random characters) and put it in the "
+            f"environment ({why}), or set DEBUG=1 for local development."
         )
-    SECRET_KEY = "dev-only-not-secret-" + "k" * 40
+    return f"dev-only-{name.lower()}-not-secret-" + "k" * 40
+
+
+SECRET_KEY = _secret("SECRET_KEY", "it signs sessions and tokens")
 # Key of the keyed hashes of ID-card numbers; never stored in the database. Kept apart
 # from SECRET_KEY so that rotating the latter does not orphan every stored hash.
-PII_HASH_KEY = env_str("PII_HASH_KEY", "")
-if not PII_HASH_KEY:
-    if not (DEBUG or _RUNNING_TESTS):
-        raise ImproperlyConfigured(
-            "PII_HASH_KEY is not set: generate one (50+ random characters), keep it safe and "
-            "never change it; ID numbers are looked up by their hash under this key."
-        )
-    PII_HASH_KEY = "dev-only-pii-key"
+PII_HASH_KEY = _secret(
+    "PII_HASH_KEY", "ID numbers are found by their hash under it: keep it safe, never change it"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -179,7 +182,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
+# The client address: the socket's, or behind our TLS proxy the one it forwards.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+if env_bool("BEHIND_TLS_PROXY", False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = 1
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
