@@ -46,9 +46,29 @@ SECRET_KEY = _secret("SECRET_KEY", "it signs sessions and tokens")
 PII_HASH_KEY = _secret(
     "PII_HASH_KEY", "ID numbers are found by their hash under it: keep it safe, never change it"
 )
+def _log_signing_key() -> str:
+    """The publication log's Ed25519 signer key (Go note format); see .env.example."""
+    value = env_str("TRANSPARENCY_SIGNING_KEY", "")
+    if value:
+        return value
+    if not (DEBUG or _RUNNING_TESTS):
+        raise ImproperlyConfigured(
+            "TRANSPARENCY_SIGNING_KEY is not set: make one with "
+            "`python -m qinglian.transparency.keygen <name>` and keep it secret."
+        )
+    from qinglian.transparency.notes import Signer
+
+    return Signer.from_seed("qinglian-dev-log", SECRET_KEY.encode()).encoded()
+
+
+TRANSPARENCY_SIGNING_KEY = _log_signing_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The log's identity, first line of every checkpoint: a schema-less URL, unique per log.
+TRANSPARENCY_ORIGIN = env_str(
+    "TRANSPARENCY_ORIGIN", PUBLIC_BASE_URL.split("://", 1)[-1].rstrip("/") + "/log"
+)
 
 INSTALLED_APPS = [
     "qinglian.accounts.admin_config.PolicyAdminConfig",
@@ -65,6 +85,7 @@ INSTALLED_APPS = [
     "qinglian.core",
     "qinglian.directory",
     "qinglian.accounts",
+    "qinglian.transparency",
     "qinglian.workbench",
     "qinglian.api",
     "qinglian.demo",

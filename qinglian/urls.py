@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("qinglian.accounts.urls")),
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
+    path("log/", include("qinglian.transparency.urls")),
     path("admin/", admin.site.urls),
 ]

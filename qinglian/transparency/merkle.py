@@ -25,6 +25,11 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 SubtreeHashes = Callable[[int, int], bytes]
 
 
+def from_mapping(nodes: dict[tuple[int, int], bytes]) -> SubtreeHashes:
+    """A provider over a mapping of (level, index) to hash."""
+    return lambda level, index: nodes[(level, index)]
+
+
 def leaf_hash(entry: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + entry).digest()
 
@@ -132,7 +137,9 @@ def needed_for_consistency(old_size: int, new_size: int) -> list[tuple[int, int]
     return wanted
 
 
-def completed_by_append(index: int, leaf: bytes, subtree: SubtreeHashes) -> list[tuple[int, int, bytes]]:
+def completed_by_append(
+    index: int, leaf: bytes, subtree: SubtreeHashes
+) -> list[tuple[int, int, bytes]]:
     """The subtrees that leaf ``index`` completes: (level, index, hash), level 0 first.
 
     Reads one stored left sibling per completed level: O(log n).

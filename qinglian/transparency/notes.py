@@ -85,6 +85,12 @@ class Signer:
         return cls(name, _key_id(name, _public_bytes(private)), private)
 
     @classmethod
+    def from_seed(cls, name: str, seed: bytes) -> Signer:
+        """A key from 32 bytes of seed: for development keys derived from another secret."""
+        private = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(seed).digest())
+        return cls(name, _key_id(name, _public_bytes(private)), private)
+
+    @classmethod
     def parse(cls, skey: str) -> Signer:
         parts = skey.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"] or not _NAME.match(parts[2]):

@@ -1,0 +1,50 @@
+"""What each type of published record looks like in the log.
+
+A publishing app registers, for its record type, a function giving the record's
+content from the live tables (None when the row is gone). The log stores the
+content as it was at publication; re-verification compares it with what the
+function gives now. Content is public by nature: never put in it personal data
+that is not published anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+LiveContent = Callable[[str], dict[str, Any] | None]
+
+_REGISTRY: dict[str, LiveContent] = {}
+
+
+def register(record_type: str, live_content: LiveContent) -> None:
+    _REGISTRY[record_type] = live_content
+
+
+def live_content(record_type: str, record_id: str) -> dict[str, Any] | None:
+    """The record's content as the live tables give it now; None if it is gone."""
+    try:
+        loader = _REGISTRY[record_type]
+    except KeyError:
+        raise LookupError(f"no publisher registered record type {record_type!r}") from None
+    return loader(record_id)
+
+
+def cadre_term_content(record_id: str) -> dict[str, Any] | None:
+    """A cadre taking office: the village's published roster line."""
+    from qinglian.directory.models import Term
+
+    term = Term.objects.select_related("person", "village").filter(pk=record_id).first()
+    if term is None:
+        return None
+    return {
+        "village": term.village.code,
+        "village_name": term.village.name,
+        "post": term.post,
+        "name": term.person.name,
+        "started_on": term.started_on.isoformat(),
+    }
+
+
+def register_builtin() -> None:
+    register("cadre_term", cadre_term_content)
