@@ -10,9 +10,12 @@ STAMP := $(VENV)/.installed
 # SECRET_KEY itself; see .env.example.
 SECRET_KEY ?= $(shell test -s var/secret_key || (mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key); cat var/secret_key)
 PII_HASH_KEY ?= $(shell test -s var/pii_hash_key || (mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/pii_hash_key); cat var/pii_hash_key)
-export SECRET_KEY PII_HASH_KEY
+# The publication log's signing key, made once the virtual environment can make it.
+TRANSPARENCY_SIGNING_KEY ?= $(shell test -s var/log_signing_key || { mkdir -p var; test -x $(BIN)/python && $(BIN)/python -m qinglian.transparency.keygen qinglian-local-log > var/log_signing_key 2>/dev/null; }; cat var/log_signing_key 2>/dev/null)
+export SECRET_KEY PII_HASH_KEY TRANSPARENCY_SIGNING_KEY
 # The demo serves plain HTTP on the loopback address.
-DEMO_ENV := SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 PORT=$(PORT)
+DEMO_ENV = SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 PORT=$(PORT) \
+	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: install demo serve test lint typecheck migrations-check unit browser messages clean
 

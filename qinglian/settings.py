@@ -46,6 +46,8 @@ SECRET_KEY = _secret("SECRET_KEY", "it signs sessions and tokens")
 PII_HASH_KEY = _secret(
     "PII_HASH_KEY", "ID numbers are found by their hash under it: keep it safe, never change it"
 )
+
+
 def _log_signing_key() -> str:
     """The publication log's Ed25519 signer key (Go note format); see .env.example."""
     value = env_str("TRANSPARENCY_SIGNING_KEY", "")

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +27,8 @@ from conftest import Tree, client_for, make_user
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
+from qinglian.transparency.records import cadre_term_content
+from qinglian.transparency.services import log_append
 
 PERSONAS = [
     "anonymous",
@@ -87,6 +89,13 @@ MATRIX: dict[str, Route] = {
     ),
     "workbench:person_detail": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["person"].pk}),
     "workbench:person_new": Route(statuses(200, anonymous=302, nobody=404)),
+    "log:checkpoint": Route(statuses(200)),
+    "log:vkey": Route(statuses(200)),
+    "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),
+    "log:entry_tile": Route(statuses(200), kwargs=lambda o: {"path": "000.p/1"}),
+    "log:entry": Route(statuses(200), kwargs=lambda o: {"index": 0}),
+    "log:inclusion_proof": Route(statuses(200), query={"index": "0", "size": "1"}),
+    "log:consistency_proof": Route(statuses(200), query={"old": "1", "new": "1"}),
     "api:openapi-json": Route(statuses(200)),
     "api:api-root": Route(statuses(404)),
     "api:village_list": Route(statuses(200)),
@@ -218,6 +227,13 @@ def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
     with transaction.atomic():
         event = audit_record(
             actor=None, verb="matrix.seeded", target=village, region_path=village.path
+        )
+        log_append(
+            record_type="cadre_term",
+            record_id=str(term.pk),
+            region_path=village.path,
+            content=cadre_term_content(str(term.pk)) or {},
+            published_at=datetime(2026, 1, 5, tzinfo=UTC),
         )
     cadre = personas["village"]
     by_label = {

@@ -16,7 +16,10 @@ def _statements(table: str) -> dict[str, tuple[list[str], list[str]]]:
                 f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
             ],
-            [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"],
+            [
+                f"DROP TRIGGER IF EXISTS {table}_no_update",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete",
+            ],
         ),
         "postgresql": (
             [
@@ -33,7 +36,7 @@ def _statements(table: str) -> dict[str, tuple[list[str], list[str]]]:
     }
 
 
-def AppendOnly(table: str) -> migrations.RunPython:  # noqa: N802 (reads like an operation)
+def AppendOnly(table: str) -> migrations.RunPython:
     """Refuse UPDATE and DELETE on ``table`` (triggers on SQLite and PostgreSQL)."""
     statements = _statements(table)
 

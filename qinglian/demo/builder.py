@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any
 
@@ -49,7 +49,10 @@ from qinglian.directory.models import (
     RelativeDeclaration,
     Shareholding,
     Term,
+    subtree_q,
 )
+from qinglian.transparency.records import cadre_term_line
+from qinglian.transparency.services import Publication, log_append_many
 
 BUILT_VERB = "demo.built"
 BATCH_SIZE = 2000  # rows per INSERT where the database allows (SQLite caps it lower)
@@ -76,6 +79,7 @@ class DemoCounts:
     companies: int = 0
     shareholdings: int = 0
     planted_conflicts: int = 0  # companies owned or run by a cadre's declared relative
+    published: int = 0  # cadre roster lines appended to the publication log
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -338,6 +342,27 @@ class _ChunkWriter:
             )
 
 
+def _publish_rosters(county: Region) -> int:
+    """Publish every village's current cadre roster to the log, as a village would."""
+    current = (
+        Term.objects.filter(subtree_q("village__path", [county.path]), ended_on__isnull=True)
+        .select_related("person", "village")
+        .order_by("village__path", "post", "pk")
+    )
+    publications = [
+        Publication(
+            record_type="cadre_term",
+            record_id=str(term.pk),
+            region_path=term.village.path,
+            content=cadre_term_line(term),
+            published_at=datetime.combine(term.started_on, time(1, 0), tzinfo=UTC),
+        )
+        for term in current.iterator(chunk_size=5000)
+    ]
+    log_append_many(publications)
+    return len(publications)
+
+
 def _staff_names(seed: int) -> dict[str, tuple[str, str]]:
     """(surname, given name) for the accounts that belong to no villager."""
     drawer = NameDrawer(random.Random(f"qinglian-demo:{seed}:staff"))
@@ -404,6 +429,7 @@ def demo_county_build(
         holders=writer.holders,
         staff_names=_staff_names(seed),
     )
+    counts.published = _publish_rosters(county)
     audit_record(
         actor=None,
         verb=BUILT_VERB,

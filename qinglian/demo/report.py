@@ -20,6 +20,7 @@ _COUNT_LABELS = {
     "companies": "companies",
     "shareholdings": "shareholdings",
     "planted_conflicts": "planted relatives-of-cadres among companies",
+    "published": "cadre roster lines published to the log (/log/)",
 }
 
 

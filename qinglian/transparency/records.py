@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qinglian.directory.models import Term
+
 LiveContent = Callable[[str], dict[str, Any] | None]
 
 _REGISTRY: dict[str, LiveContent] = {}
@@ -30,13 +32,8 @@ def live_content(record_type: str, record_id: str) -> dict[str, Any] | None:
     return loader(record_id)
 
 
-def cadre_term_content(record_id: str) -> dict[str, Any] | None:
-    """A cadre taking office: the village's published roster line."""
-    from qinglian.directory.models import Term
-
-    term = Term.objects.select_related("person", "village").filter(pk=record_id).first()
-    if term is None:
-        return None
+def cadre_term_line(term: Term) -> dict[str, Any]:
+    """A cadre taking office: the village's published roster line (term with person, village)."""
     return {
         "village": term.village.code,
         "village_name": term.village.name,
@@ -44,6 +41,11 @@ def cadre_term_content(record_id: str) -> dict[str, Any] | None:
         "name": term.person.name,
         "started_on": term.started_on.isoformat(),
     }
+
+
+def cadre_term_content(record_id: str) -> dict[str, Any] | None:
+    term = Term.objects.select_related("person", "village").filter(pk=record_id).first()
+    return None if term is None else cadre_term_line(term)
 
 
 def register_builtin() -> None:

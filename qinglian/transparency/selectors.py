@@ -56,7 +56,7 @@ class ConsistencyProof:
 def inclusion_proof(index: int, size: int) -> InclusionProof:
     if not 0 <= index < size <= log_size():
         raise OutOfRange(f"no entry {index} in a log of {size}")
-    nodes = subtree_hashes(merkle.needed_for_inclusion(index, size) + [(0, index)])
+    nodes = subtree_hashes([*merkle.needed_for_inclusion(index, size), (0, index)])
     return InclusionProof(
         index=index,
         size=size,

@@ -22,6 +22,7 @@ from qinglian.accounts.policy import (
 from qinglian.core.errors import DomainError
 from qinglian.directory import selectors
 from qinglian.directory.services import PersonInput, person_register
+from qinglian.transparency.models import LogAlert
 from qinglian.workbench.forms import PersonForm
 
 PEOPLE_PER_PAGE = 50
@@ -39,7 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("region", "region__parent")
         .order_by("region__path", "role")
     )
-    return render(request, "workbench/home.html", {"assignments": assignments})
+    alerts = visible(request.user, LogAlert.objects.all())[:20]
+    return render(
+        request, "workbench/home.html", {"assignments": assignments, "log_alerts": alerts}
+    )
 
 
 @login_required

@@ -30,6 +30,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from qinglian.transparency.notes import Signer
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QINGLIAN = Path(sys.executable).with_name("qinglian")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,6 +96,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
         QINGLIAN_VAR_DIR=str(var_dir),
         SECRET_KEY=secrets.token_urlsafe(50),
         PII_HASH_KEY=secrets.token_urlsafe(50),
+        TRANSPARENCY_SIGNING_KEY=Signer.generate("qinglian-e2e-log").encoded(),
         DEBUG="0",
         SECURE_SSL_REDIRECT="0",
         SECURE_COOKIES="0",

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from conftest import client_for
+from qinglian.transparency.notes import Signer
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -64,6 +65,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "PII_HASH_KEY": secrets.token_urlsafe(60),
+        "TRANSPARENCY_SIGNING_KEY": Signer.generate("qinglian-test-log").encoded(),
         "ALLOWED_HOSTS": "qinglian.example.org",
         "QINGLIAN_VAR_DIR": "/tmp",
     }

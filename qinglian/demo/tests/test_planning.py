@@ -57,6 +57,7 @@ def test_plans_do_not_depend_on_the_hash_seed_of_the_process():
         "DJANGO_SETTINGS_MODULE": "qinglian.settings",
         "SECRET_KEY": "test-only-" + "s" * 40,
         "PII_HASH_KEY": "test-only-pii",
+        "DEBUG": "1",  # a planning digest needs no production secrets
     }
     other = subprocess.run(  # noqa: S603 - our own interpreter, a fixed script
         [sys.executable, "-c", script],

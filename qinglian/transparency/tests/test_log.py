@@ -200,7 +200,8 @@ def test_rewriting_the_log_itself_is_caught(tree):
             cursor.execute("DROP TRIGGER transparency_logentry_no_update")
         else:
             cursor.execute(
-                "ALTER TABLE transparency_logentry DISABLE TRIGGER transparency_logentry_append_only"
+                "ALTER TABLE transparency_logentry "
+                "DISABLE TRIGGER transparency_logentry_append_only"
             )
         cursor.execute(
             "UPDATE transparency_logentry SET leaf_hash = %s WHERE index = 1"
@@ -266,7 +267,7 @@ def test_parallel_publications_never_fork_the_tree():
                         content={"worker": worker, "n": n},
                         published_at=PUBLISHED,
                     )
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
@@ -289,3 +290,15 @@ def test_parallel_publications_never_fork_the_tree():
     for record_id, data in entries.items():
         assert f'"id":"{record_id}"' in data.decode()
     assert base64  # (imported for readers decoding notes by hand)
+
+
+def test_alerts_reach_the_county_not_the_village(tree, county_officer, village_cadre):
+    terms = publish_terms(tree, 2)
+    _sql("DELETE FROM directory_term WHERE id = %s", [terms[1].pk])
+    log_reverify()
+    county_page = Client()
+    county_page.force_login(county_officer)
+    assert "log-alerts" in county_page.get("/work/").content.decode()
+    village_page = Client()
+    village_page.force_login(village_cadre)
+    assert "log-alerts" not in village_page.get("/work/").content.decode()
