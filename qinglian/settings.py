@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "qinglian.directory",
     "qinglian.accounts",
     "qinglian.transparency",
+    "qinglian.disclosures",
     "qinglian.workbench",
     "qinglian.api",
     "qinglian.demo",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),
+    path("v/", include("qinglian.disclosures.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -89,6 +89,7 @@ MATRIX: dict[str, Route] = {
     ),
     "workbench:person_detail": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["person"].pk}),
     "workbench:person_new": Route(statuses(200, anonymous=302, nobody=404)),
+    "disclosures:village_page": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),

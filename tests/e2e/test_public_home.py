@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -43,4 +45,19 @@ def test_home_page_shows_the_villages_with_javascript_off(
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     for village in villages:
         expect(page.locator("main")).to_contain_text(village.name)
+    assert overflow_width(page) == 0
+
+
+def test_villager_opens_the_village_page_and_sees_the_log_stamps(
+    open_page: OpenPage, villages: list[Village]
+) -> None:
+    page = open_page("phone", java_script_enabled=False)
+    page.goto("/")
+    page.get_by_role("link", name=villages[0].name).click()
+
+    expect(page).to_have_url(re.compile(rf"/v/{villages[0].code}/$"))
+    roster = page.locator("#cadre-roster li")
+    expect(roster.first).to_be_visible()
+    expect(roster.first.locator(".log-stamp")).to_have_text(re.compile(r"#\d+ · [0-9a-f]{12}"))
+    expect(page.locator("#log-checkpoint")).to_contain_text("检查点")
     assert overflow_width(page) == 0

@@ -249,7 +249,11 @@ leaf_bytes = st.randoms(use_true_random=False)
 
 
 def _random_leaves(rnd: random.Random, size: int) -> list[bytes]:
-    return [merkle.leaf_hash(rnd.randbytes(rnd.randrange(0, 48))) for _ in range(size)]
+    """Distinct leaves (equal records would make a proof for one index fit another)."""
+    return [
+        merkle.leaf_hash(index.to_bytes(4, "big") + rnd.randbytes(rnd.randrange(0, 48)))
+        for index in range(size)
+    ]
 
 
 def test_every_size_up_to_the_maximum_every_index_and_every_old_size_verify():

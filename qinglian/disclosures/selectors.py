@@ -1,0 +1,39 @@
+"""Reads for the public village page: only what has been published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from qinglian.directory.models import Region, Term
+from qinglian.transparency.models import LogEntry
+from qinglian.transparency.selectors import entries_for_records
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    term: Term
+    log_entry: LogEntry | None
+
+
+def village_public(code: str) -> Region | None:
+    return Region.objects.villages().select_related("parent").filter(code=code).first()
+
+
+def current_terms(village: Region) -> QuerySet[Term]:
+    return (
+        Term.objects.filter(village=village, ended_on__isnull=True)
+        .select_related("person")
+        .order_by("post", "started_on", "pk")
+    )
+
+
+def cadre_roster(village: Region) -> list[RosterLine]:
+    """The village's current cadres, each with the log entry that published it.
+
+    A line not (yet) in the log is not published, so it is not shown.
+    """
+    terms = list(current_terms(village))
+    entries = entries_for_records("cadre_term", [str(t.pk) for t in terms])
+    return [RosterLine(term=t, log_entry=entries[str(t.pk)]) for t in terms if str(t.pk) in entries]
