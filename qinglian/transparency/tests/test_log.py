@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import threading
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -167,7 +168,7 @@ def test_log_rows_cannot_be_changed_or_deleted(tree):
         LogEntry.objects.filter(index=1).delete()
 
 
-def _sql(statement: str, params: list[object]) -> None:
+def _sql(statement: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 
