@@ -271,7 +271,7 @@ def test_every_size_up_to_the_maximum_every_index_and_every_old_size_verify():
             assert merkle.verify_consistency(old, size, roots[old], roots[size], proof)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(size=st.integers(1, MAX_SIZE), rnd=leaf_bytes, bit=st.integers(0, 255))
 def test_inclusion_proofs_verify_for_every_index_and_no_corruption_does(size, rnd, bit):
     leaves = _random_leaves(rnd, size)
