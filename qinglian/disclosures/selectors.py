@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from qinglian.directory.models import Region, Term
+from qinglian.directory.models import Post, Region, Term
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.selectors import entries_for_records
 
@@ -25,7 +25,7 @@ def current_terms(village: Region) -> QuerySet[Term]:
     return (
         Term.objects.filter(village=village, ended_on__isnull=True)
         .select_related("person")
-        .order_by("post", "started_on", "pk")
+        .order_by("started_on", "pk")
     )
 
 
@@ -34,6 +34,9 @@ def cadre_roster(village: Region) -> list[RosterLine]:
 
     A line not (yet) in the log is not published, so it is not shown.
     """
-    terms = list(current_terms(village))
+    rank = {post: position for position, post in enumerate(Post.values)}
+    terms = sorted(
+        current_terms(village), key=lambda t: (rank.get(t.post, len(rank)), t.started_on)
+    )
     entries = entries_for_records("cadre_term", [str(t.pk) for t in terms])
     return [RosterLine(term=t, log_entry=entries[str(t.pk)]) for t in terms if str(t.pk) in entries]

@@ -72,3 +72,20 @@ def test_village_page_is_light_for_a_cheap_phone(tree):
         Path(__file__).resolve().parents[2] / "core" / "static" / "core" / "site.css"
     ).read_bytes()
     assert len(html) + len(css) < 100_000
+
+
+def test_roster_follows_the_order_of_posts(tree):
+    bookkeeper = appoint(tree, "记账员", publish=False)
+    bookkeeper.post = "bookkeeper"
+    bookkeeper.save(update_fields=["post"])
+    with transaction.atomic():
+        log_append(
+            record_type="cadre_term",
+            record_id=str(bookkeeper.pk),
+            region_path=tree.village_a1.path,
+            content={},
+            published_at=datetime(2021, 3, 2, tzinfo=UTC),
+        )
+    appoint(tree, "书记", publish=True)
+    text = Client().get(f"/v/{tree.village_a1.code}/").content.decode()
+    assert text.index("书记") < text.index("记账员")
