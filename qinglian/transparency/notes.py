@@ -24,6 +24,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ALG_ED25519 = 0x01
+MAX_SIGNATURES = 100
+MAX_TREE_SIZE = 2**63 - 1
+_TREE_SIZE = re.compile(r"^(0|[1-9][0-9]*)$", re.ASCII)
 _SIGNATURE_LINE = re.compile(r"^\u2014 (\S+) (\S+)$")
 _NAME = re.compile(r"^[^\s+]+$")
 
@@ -138,13 +141,21 @@ def open_note(note: str, verifiers: list[Verifier]) -> str:
     if not separator or not signatures.endswith("\n"):
         raise NoteError("a signed note is text, a blank line, and signature lines")
     text += "\n"
-    known = {(v.name, v.key_id): v for v in verifiers}
-    for line in signatures[:-1].split("\n"):
+    lines = signatures[:-1].split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise NoteError("too many signatures")
+    parsed = []
+    for line in lines:  # every line must be well formed before any is trusted
         match = _SIGNATURE_LINE.match(line)
         if not match:
             raise NoteError(f"malformed signature line: {line[:40]!r}")
         raw = _b64decode(match.group(2))
-        verifier = known.get((match.group(1), raw[:4]))
+        if len(raw) < 5:
+            raise NoteError("a signature is too short")
+        parsed.append((match.group(1), raw))
+    known = {(v.name, v.key_id): v for v in verifiers}
+    for name, raw in parsed:
+        verifier = known.get((name, raw[:4]))
         if verifier and verifier.verify(text.encode(), raw[4:]):
             return text
     raise NoteError("no known key signed this note")
@@ -165,8 +176,8 @@ class Checkpoint:
         if len(lines) < 4 or lines[-1] != "" or not lines[0]:
             raise NoteError("a checkpoint has an origin, a size and a root hash, one per line")
         size_text, root_text = lines[1], lines[2]
-        if not size_text.isdigit() or (size_text.startswith("0") and size_text != "0"):
-            raise NoteError(f"bad tree size {size_text!r}")
+        if not _TREE_SIZE.match(size_text) or int(size_text) > MAX_TREE_SIZE:
+            raise NoteError(f"bad tree size {size_text!r}: ASCII decimal, no leading zeros")
         root = _b64decode(root_text)
         if len(root) != 32:
             raise NoteError("a root hash has 32 bytes")

@@ -23,7 +23,7 @@ from qinglian.transparency import merkle, records
 from qinglian.transparency.models import AlertKind, Checkpoint, LogAlert, LogEntry, LogHead, LogNode
 from qinglian.transparency.notes import Checkpoint as CheckpointText
 from qinglian.transparency.notes import Signer
-from qinglian.transparency.selectors import subtree_hashes
+from qinglian.transparency.selectors import OutOfRange, subtree_hashes
 
 logger = logging.getLogger(__name__)
 ENVELOPE_VERSION = 1
@@ -111,7 +111,10 @@ def log_append_many(publications: Sequence[Publication]) -> list[LogEntry]:
     frontier = [
         (level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1
     ]
-    known = subtree_hashes(frontier)
+    try:
+        known = subtree_hashes(frontier)
+    except OutOfRange as missing:
+        raise LogIntegrityError(f"stored subtrees are missing: {missing}") from None
     entries: list[LogEntry] = []
     nodes: list[LogNode] = []
     for publication in publications:
@@ -160,8 +163,13 @@ def checkpoint_sign() -> Checkpoint:
         return latest
     size = head.size
     old = latest.size if latest is not None else 0
-    wanted = merkle.needed_for_consistency(old, size) if old else []
-    nodes = subtree_hashes(wanted + ([] if old else _root_needs(size)))
+    if old > size:
+        raise LogIntegrityError(f"the log holds {size} entries, fewer than checkpoint {old}")
+    wanted = merkle.needed_for_consistency(old, size) if old else _root_needs(size)
+    try:
+        nodes = subtree_hashes(wanted)
+    except OutOfRange as missing:
+        raise LogIntegrityError(f"stored subtrees are missing: {missing}") from None
     root = merkle.root_hash(size, merkle.from_mapping(nodes))
     if latest is not None and old:
         proof = merkle.consistency_proof(old, size, merkle.from_mapping(nodes))

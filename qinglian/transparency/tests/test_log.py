@@ -303,3 +303,42 @@ def test_alerts_reach_the_county_not_the_village(tree, county_officer, village_c
     village_page = Client()
     village_page.force_login(village_cadre)
     assert "log-alerts" not in village_page.get("/work/").content.decode()
+
+
+def test_the_log_head_never_shrinks(tree):
+    publish_terms(tree, 3)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LogHead.objects.filter(pk=1).update(size=1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LogHead.objects.filter(pk=1).delete()
+    assert LogHead.objects.get().size == 3
+
+
+def test_missing_subtrees_are_an_integrity_failure_not_a_crash(tree):
+    from qinglian.transparency.models import LogNode
+    from qinglian.transparency.services import LogIntegrityError, checkpoint_sign_logged
+
+    publish_terms(tree, 3)
+    checkpoint_sign()
+    publish_terms(tree, 2)  # size 5; the next checkpoint must prove 3 → 5
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER transparency_lognode_no_delete")
+        else:
+            cursor.execute(
+                "ALTER TABLE transparency_lognode DISABLE TRIGGER transparency_lognode_append_only"
+            )
+    LogNode.objects.filter(level=0, index=3).delete()
+    with pytest.raises(LogIntegrityError):
+        checkpoint_sign()
+    LogNode.objects.filter(level=0, index=4).delete()  # the right edge an append reads
+    with pytest.raises(LogIntegrityError), transaction.atomic():  # appends stop too
+        log_append(
+            record_type="cadre_term",
+            record_id="x",
+            region_path=tree.village_a1.path,
+            content={},
+            published_at=PUBLISHED,
+        )
+    checkpoint_sign_logged()  # the after-commit hook turns it into an alert
+    assert LogAlert.objects.filter(kind=AlertKind.HISTORY).exists()

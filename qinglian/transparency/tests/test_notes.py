@@ -91,9 +91,13 @@ def test_a_generated_key_round_trips_through_its_strings():
     signer = Signer.generate("qinglian.example/log")
     again = Signer.parse(signer.encoded())
     verifier = Verifier.parse(signer.vkey())
-    assert (again.name, again.key_id) == (verifier.name, verifier.key_id) == (
-        signer.name,
-        signer.key_id,
+    assert (
+        (again.name, again.key_id)
+        == (verifier.name, verifier.key_id)
+        == (
+            signer.name,
+            signer.key_id,
+        )
     )
     assert again.encoded() == signer.encoded()
     text = "qinglian.example/log\n3\n" + ROOT_B64 + "\n"
@@ -194,14 +198,6 @@ def test_a_tampered_signature_is_refused(position):
         open_note(TEXT + "\n" + line, [Verifier.parse(PETER_VKEY)])
 
 
-GARBAGE_AFTER_A_GOOD_SIGNATURE = pytest.mark.xfail(
-    strict=True,
-    reason="notes.open_note returns on the first signature line a known key verifies, so "
-    "lines after it are never parsed; golang.org/x/mod/sumdb/note refuses the note "
-    "as malformed",
-)
-
-
 @pytest.mark.parametrize(
     "note",
     [
@@ -217,7 +213,6 @@ GARBAGE_AFTER_A_GOOD_SIGNATURE = pytest.mark.xfail(
         pytest.param(
             TEXT + "\n" + PETER_SIG + "Unexpected line.\n",
             id="line after a good signature",
-            marks=GARBAGE_AFTER_A_GOOD_SIGNATURE,
         ),
         pytest.param(TEXT + "\n" + PETER_SIG.replace("\u2014", "-"), id="hyphen for em dash"),
         pytest.param(
@@ -324,12 +319,6 @@ def test_a_malformed_checkpoint_is_refused(text):
         Checkpoint.parse(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="notes.Checkpoint.parse checks the size with str.isdigit(), which accepts "
-    "non-ASCII decimal digits ('٣', '１２' parse as 3 and 12) and lets int() raise a bare "
-    "ValueError for '²'; C2SP tlog-checkpoint sizes are ASCII decimal",
-)
 @pytest.mark.parametrize("size", ["\u0663", "\uff11\uff12", "\u00b2"], ids=["arabic", "fw", "sup"])
 def test_a_checkpoint_size_is_ascii_decimal(size):
     with pytest.raises(NoteError):
