@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-
 from qinglian.transparency import merkle, records
 from qinglian.transparency.models import Checkpoint, LogEntry, LogHead, LogNode
 
@@ -29,13 +27,7 @@ def subtree_hashes(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], by
     wanted = sorted(set(pairs))
     if not wanted:
         return {}
-    by_level: dict[int, list[int]] = {}
-    for level, index in wanted:
-        by_level.setdefault(level, []).append(index)
-    condition = Q(pk__in=[])
-    for level, indices in by_level.items():
-        condition |= Q(level=level, index__in=indices)
-    rows = LogNode.objects.filter(condition).values_list("level", "index", "hash")
+    rows = LogNode.objects.filter(pk__in=wanted).values_list("level", "index", "hash")
     found = {(level, index): bytes(value) for level, index, value in rows}
     missing = set(wanted) - found.keys()
     if missing:
