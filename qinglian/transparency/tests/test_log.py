@@ -28,6 +28,7 @@ from qinglian.transparency.services import (
     log_append_many,
     log_reverify,
 )
+from qinglian.transparency.tests.tampering import lift_append_only
 
 PUBLISHED = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
@@ -196,20 +197,8 @@ def test_rewriting_the_log_itself_is_caught(tree):
     publish_terms(tree, 3)
     checkpoint_sign()
     forged = merkle.leaf_hash(b"forged")
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER transparency_logentry_no_update")
-        else:
-            cursor.execute(
-                "ALTER TABLE transparency_logentry "
-                "DISABLE TRIGGER transparency_logentry_append_only"
-            )
-        cursor.execute(
-            "UPDATE transparency_logentry SET leaf_hash = %s WHERE index = 1"
-            if connection.vendor == "postgresql"
-            else 'UPDATE transparency_logentry SET leaf_hash = %s WHERE "index" = 1',
-            [forged],
-        )
+    lift_append_only("transparency_logentry")
+    _sql('UPDATE transparency_logentry SET leaf_hash = %s WHERE "index" = 1', [forged])
     kinds = {(f.kind, f.index) for f in log_reverify()}
     assert (AlertKind.HISTORY, 1) in kinds or (AlertKind.HISTORY, None) in kinds
 
@@ -219,13 +208,7 @@ def test_checkpoint_refuses_to_sign_a_tree_that_does_not_extend_the_last(tree):
 
     publish_terms(tree, 3)
     checkpoint_sign()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER transparency_lognode_no_update")
-        else:
-            cursor.execute(
-                "ALTER TABLE transparency_lognode DISABLE TRIGGER transparency_lognode_append_only"
-            )
+    lift_append_only("transparency_lognode")
     from qinglian.transparency.models import LogNode
 
     LogNode.objects.filter(level=0, index=2).update(hash=merkle.leaf_hash(b"forged"))
@@ -321,13 +304,7 @@ def test_missing_subtrees_are_an_integrity_failure_not_a_crash(tree):
     publish_terms(tree, 3)
     checkpoint_sign()
     publish_terms(tree, 2)  # size 5; the next checkpoint must prove 3 → 5
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER transparency_lognode_no_delete")
-        else:
-            cursor.execute(
-                "ALTER TABLE transparency_lognode DISABLE TRIGGER transparency_lognode_append_only"
-            )
+    lift_append_only("transparency_lognode")
     LogNode.objects.filter(level=0, index=3).delete()
     with pytest.raises(LogIntegrityError):
         checkpoint_sign()

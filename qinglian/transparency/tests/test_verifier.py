@@ -29,6 +29,7 @@ from django.test import Client
 
 from qinglian.transparency import merkle
 from qinglian.transparency.notes import Checkpoint, Signer
+from qinglian.transparency.tests.tampering import lift_append_only
 from qinglian.transparency.verifier import (
     Fetch,
     FetchError,
@@ -557,18 +558,6 @@ def test_the_real_log_under_a_foreign_key_is_a_bad_signature(published, state):
     assert verdict.kind is Kind.BAD_SIGNATURE
 
 
-def _unprotect(table: str) -> None:
-    """What a database superuser can do: lift the append-only triggers (rolled back after)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            return
-        triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
-        cursor.execute(triggers, [table])
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP TRIGGER "{name}"')
-
-
 def test_a_log_entry_rewritten_in_the_database_is_history_at_that_entry(published, state):
     terms, vkey = published
     fetch = client_fetch(Client())
@@ -577,7 +566,7 @@ def test_a_log_entry_rewritten_in_the_database_is_history_at_that_entry(publishe
     # The cadre's name is changed, and the log's hash for it with it, to hide the edit.
     _sql("UPDATE directory_person SET name = %s WHERE id = %s", ["改过的名字", terms[2].person_id])
     record = Client().get("/log/entries/2").json()["record"]
-    _unprotect("transparency_logentry")
+    lift_append_only("transparency_logentry")
     _sql(
         'UPDATE transparency_logentry SET leaf_hash = %s WHERE "index" = 2',
         [merkle.leaf_hash(rfc8785.dumps(record))],
