@@ -6,6 +6,7 @@ A1 上塘村 and A2 下塘村, and township B 云岭镇 (339901101) holding vill
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,8 +16,18 @@ from django.test import Client
 from qinglian.accounts.models import Role, RoleAssignment, User
 from qinglian.directory.factories import PersonFactory, region
 from qinglian.directory.models import Region, RegionLevel, Relation, RelativeDeclaration
+from qinglian.transparency.notes import Signer
 
 PASSWORD = "correct-horse-battery"
+
+
+def production_secrets() -> dict[str, str]:
+    """Fresh values for every secret settings.py requires when DEBUG is off."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "PII_HASH_KEY": secrets.token_urlsafe(60),
+        "TRANSPARENCY_SIGNING_KEY": Signer.generate("qinglian-test-log").encoded(),
+    }
 
 
 @dataclass

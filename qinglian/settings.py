@@ -7,6 +7,7 @@ same file with DEBUG=0 and real secrets; `qinglian check --deploy` is clean then
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,43 +28,40 @@ DEBUG = env_bool("DEBUG", False)
 _RUNNING_TESTS = "pytest" in sys.modules
 
 
-def _secret(name: str, why: str) -> str:
+def _secret(name: str, why: str, *, dev_value: Callable[[], str] | None = None) -> str:
     """A secret from the environment; only development and tests may run without it."""
     value = env_str(name, "")
     if value:
         return value
     if not (DEBUG or _RUNNING_TESTS):
         raise ImproperlyConfigured(
-            f"{name} is not set: generate one (50+ random characters) and put it in the "
-            f"environment ({why}), or set DEBUG=1 for local development."
+            f"{name} is not set: put it in the environment ({why}), "
+            "or set DEBUG=1 for local development."
         )
-    return f"dev-only-{name.lower()}-not-secret-" + "k" * 40
+    return dev_value() if dev_value else f"dev-only-{name.lower()}-not-secret-" + "k" * 40
 
 
-SECRET_KEY = _secret("SECRET_KEY", "it signs sessions and tokens")
+SECRET_KEY = _secret("SECRET_KEY", "50+ random characters; it signs sessions and tokens")
 # Key of the keyed hashes of ID-card numbers; never stored in the database. Kept apart
 # from SECRET_KEY so that rotating the latter does not orphan every stored hash.
 PII_HASH_KEY = _secret(
-    "PII_HASH_KEY", "ID numbers are found by their hash under it: keep it safe, never change it"
+    "PII_HASH_KEY",
+    "50+ random characters; ID numbers are found by their hash under it: never change it",
 )
 
 
-def _log_signing_key() -> str:
-    """The publication log's Ed25519 signer key (Go note format); see .env.example."""
-    value = env_str("TRANSPARENCY_SIGNING_KEY", "")
-    if value:
-        return value
-    if not (DEBUG or _RUNNING_TESTS):
-        raise ImproperlyConfigured(
-            "TRANSPARENCY_SIGNING_KEY is not set: make one with "
-            "`python -m qinglian.transparency.keygen <name>` and keep it secret."
-        )
+def _dev_log_signing_key() -> str:
     from qinglian.transparency.notes import Signer
 
     return Signer.from_seed("qinglian-dev-log", SECRET_KEY.encode()).encoded()
 
 
-TRANSPARENCY_SIGNING_KEY = _log_signing_key()
+# The publication log's Ed25519 signer key (Go note format).
+TRANSPARENCY_SIGNING_KEY = _secret(
+    "TRANSPARENCY_SIGNING_KEY",
+    "make one with `python -m qinglian.transparency.keygen <name>` and keep it secret",
+    dev_value=_dev_log_signing_key,
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

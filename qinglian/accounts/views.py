@@ -1,4 +1,4 @@
-"""Staff login and logout. Throttling is django-axes' (see settings: AXES_*)."""
+"""Staff login. Throttling is django-axes' (see settings: AXES_*)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,3 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass

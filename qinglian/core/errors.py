@@ -16,7 +16,3 @@ class DomainError(Exception):
         super().__init__(str(message))
         self.message = str(message)
         self.field = field
-
-
-class NotFound(DomainError):
-    """Something the caller named does not exist (or is not theirs to see)."""

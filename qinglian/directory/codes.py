@@ -114,10 +114,6 @@ def parse_id_number(raw: str, *, key: str, today: date | None = None) -> Identit
     )
 
 
-def id_number_hash(raw: str, *, key: str) -> str:
-    return parse_id_number(raw, key=key).keyed_hash
-
-
 def normalise_phone(raw: str) -> str:
     phone = re.sub(r"[\s-]", "", raw or "")
     if phone.startswith("+86"):

@@ -121,6 +121,13 @@ def _recording() -> tuple[list[tuple[int, int]], SubtreeHashes]:
     return wanted, record
 
 
+def needed_for_root(size: int) -> list[tuple[int, int]]:
+    """The complete subtrees ``root_hash`` reads (at most one per bit of ``size``)."""
+    wanted, record = _recording()
+    root_hash(size, record)
+    return wanted
+
+
 def needed_for_inclusion(index: int, size: int) -> list[tuple[int, int]]:
     """The complete subtrees ``inclusion_proof`` and ``root_hash`` read, without reading."""
     wanted, record = _recording()

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 ALG_ED25519 = 0x01
 MAX_SIGNATURES = 100
@@ -109,8 +114,6 @@ class Signer:
         return cls(name, key_id, private)
 
     def encoded(self) -> str:
-        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
         seed = self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         data = base64.b64encode(bytes([ALG_ED25519]) + seed).decode()
         return f"PRIVATE+KEY+{self.name}+{self.key_id.hex()}+{data}"

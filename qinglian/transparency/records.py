@@ -10,11 +10,16 @@ that is not published anyway.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+
+import rfc8785
+from django.conf import settings
 
 from qinglian.directory.models import Term
 
 LiveContent = Callable[[str], dict[str, Any] | None]
+ENVELOPE_VERSION = 1
 
 _REGISTRY: dict[str, LiveContent] = {}
 
@@ -30,6 +35,50 @@ def live_content(record_type: str, record_id: str) -> dict[str, Any] | None:
     except KeyError:
         raise LookupError(f"no publisher registered record type {record_type!r}") from None
     return loader(record_id)
+
+
+def envelope(
+    *,
+    index: int,
+    record_type: str,
+    record_id: str,
+    region_path: str,
+    published_at: datetime,
+    content: dict[str, Any],
+) -> dict[str, Any]:
+    """The record as it is hashed into the log (see docs/transparency-api.md)."""
+    return {
+        "v": ENVELOPE_VERSION,
+        "origin": settings.TRANSPARENCY_ORIGIN,
+        "index": index,
+        "type": record_type,
+        "id": record_id,
+        "region": region_path,
+        "published_at": published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "content": content,
+    }
+
+
+def canonical_bytes(record: dict[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON."""
+    return rfc8785.dumps(record)
+
+
+def live_record(
+    *, index: int, record_type: str, record_id: str, region_path: str, published_at: datetime
+) -> dict[str, Any] | None:
+    """A logged record rebuilt from the live tables now; None if its row is gone."""
+    content = live_content(record_type, record_id)
+    if content is None:
+        return None
+    return envelope(
+        index=index,
+        record_type=record_type,
+        record_id=record_id,
+        region_path=region_path,
+        published_at=published_at,
+        content=content,
+    )
 
 
 def cadre_term_line(term: Term) -> dict[str, Any]:

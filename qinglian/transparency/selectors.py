@@ -105,23 +105,16 @@ def entry_bundle(number: int, width: int) -> bytes:
 
 def entry_as_published_and_now(index: int) -> tuple[LogEntry, dict[str, Any] | None]:
     """The stored entry, and the record as the live tables give it now (None if gone)."""
-    from qinglian.transparency.services import envelope
-
     entry = LogEntry.objects.filter(index=index).first()
     if entry is None:
         raise OutOfRange(f"no entry {index}")
-    content = records.live_content(entry.record_type, entry.record_id)
-    if content is None:
-        return entry, None
-    live = envelope(
+    return entry, records.live_record(
         index=entry.index,
         record_type=entry.record_type,
         record_id=entry.record_id,
         region_path=entry.region_path,
         published_at=entry.published_at,
-        content=content,
     )
-    return entry, live
 
 
 def checkpoint_latest() -> Checkpoint | None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import rfc8785
 from django.conf import settings
 from django.db import transaction
 
@@ -23,10 +22,10 @@ from qinglian.transparency import merkle, records
 from qinglian.transparency.models import AlertKind, Checkpoint, LogAlert, LogEntry, LogHead, LogNode
 from qinglian.transparency.notes import Checkpoint as CheckpointText
 from qinglian.transparency.notes import Signer
+from qinglian.transparency.records import canonical_bytes, envelope
 from qinglian.transparency.selectors import OutOfRange, subtree_hashes
 
 logger = logging.getLogger(__name__)
-ENVELOPE_VERSION = 1
 
 
 class LogIntegrityError(RuntimeError):
@@ -40,33 +39,6 @@ class Publication:
     region_path: str
     content: dict[str, Any]
     published_at: datetime
-
-
-def envelope(
-    *,
-    index: int,
-    record_type: str,
-    record_id: str,
-    region_path: str,
-    published_at: datetime,
-    content: dict[str, Any],
-) -> dict[str, Any]:
-    """The record as it is hashed into the log (see docs/transparency-api.md)."""
-    return {
-        "v": ENVELOPE_VERSION,
-        "origin": settings.TRANSPARENCY_ORIGIN,
-        "index": index,
-        "type": record_type,
-        "id": record_id,
-        "region": region_path,
-        "published_at": published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "content": content,
-    }
-
-
-def canonical_bytes(record: dict[str, Any]) -> bytes:
-    """RFC 8785 canonical JSON."""
-    return rfc8785.dumps(record)
 
 
 def _locked_head() -> LogHead:
@@ -165,7 +137,7 @@ def checkpoint_sign() -> Checkpoint:
     old = latest.size if latest is not None else 0
     if old > size:
         raise LogIntegrityError(f"the log holds {size} entries, fewer than checkpoint {old}")
-    wanted = merkle.needed_for_consistency(old, size) if old else _root_needs(size)
+    wanted = merkle.needed_for_consistency(old, size) if old else merkle.needed_for_root(size)
     try:
         nodes = subtree_hashes(wanted)
     except OutOfRange as missing:
@@ -177,10 +149,6 @@ def checkpoint_sign() -> Checkpoint:
             raise LogIntegrityError(f"the tree of {size} does not extend checkpoint {old}")
     note = log_signer().sign(CheckpointText(settings.TRANSPARENCY_ORIGIN, size, root).text())
     return Checkpoint.objects.create(size=size, root=root, note=note)
-
-
-def _root_needs(size: int) -> list[tuple[int, int]]:
-    return merkle.needed_for_inclusion(0, size) if size else []
 
 
 def checkpoint_sign_logged() -> None:
@@ -266,22 +234,20 @@ def log_reverify(*, chunk: int = 2000) -> list[Finding]:
                     )
                 )
                 continue
-            content = records.live_content(record_type, record_id)
-            if content is None:
+            live = records.live_record(
+                index=index,
+                record_type=record_type,
+                record_id=record_id,
+                region_path=region_path,
+                published_at=published_at,
+            )
+            if live is None:
                 findings.append(
                     Finding(
                         AlertKind.REMOVED, index, f"{record_type} {record_id} is gone", region_path
                     )
                 )
                 continue
-            live = envelope(
-                index=index,
-                record_type=record_type,
-                record_id=record_id,
-                region_path=region_path,
-                published_at=published_at,
-                content=content,
-            )
             if merkle.leaf_hash(canonical_bytes(live)) != leaf:
                 findings.append(
                     Finding(

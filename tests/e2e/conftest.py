@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -30,7 +29,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from qinglian.transparency.notes import Signer
+from conftest import production_secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QINGLIAN = Path(sys.executable).with_name("qinglian")
@@ -94,9 +93,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _INHERITED_BUT_UNWANTED}
     env.update(
         QINGLIAN_VAR_DIR=str(var_dir),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PII_HASH_KEY=secrets.token_urlsafe(50),
-        TRANSPARENCY_SIGNING_KEY=Signer.generate("qinglian-e2e-log").encoded(),
+        **production_secrets(),
         DEBUG="0",
         SECURE_SSL_REDIRECT="0",
         SECURE_COOKIES="0",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from conftest import client_for
-from qinglian.transparency.notes import Signer
+from conftest import client_for, production_secrets
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -63,9 +61,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "PII_HASH_KEY": secrets.token_urlsafe(60),
-        "TRANSPARENCY_SIGNING_KEY": Signer.generate("qinglian-test-log").encoded(),
+        **production_secrets(),
         "ALLOWED_HOSTS": "qinglian.example.org",
         "QINGLIAN_VAR_DIR": "/tmp",
     }

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from qinglian.core.migration_operations import RunVendorSQL
+
 FORWARD = {
     "sqlite": [
         "CREATE TRIGGER transparency_loghead_never_shrinks BEFORE UPDATE ON transparency_loghead "
@@ -29,14 +31,7 @@ BACKWARD = {
 }
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
 
 class Migration(migrations.Migration):
     dependencies = [("transparency", "0003_append_only")]
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [RunVendorSQL(FORWARD, BACKWARD)]
