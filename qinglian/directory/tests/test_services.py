@@ -231,3 +231,35 @@ def test_company_and_shares(tree, admin_operator):
         )
     assert invalid.value.field == "credit_code"
     assert Company.objects.count() == 1
+
+
+def test_every_directory_service_writes_its_audit_event(tree, admin_operator):
+    a, b = (
+        PersonFactory.create(region=tree.village_a1),
+        PersonFactory.create(region=tree.village_a1),
+    )
+    household = household_create(actor=admin_operator, village=tree.village_a1, number="H-9")
+    declaration = relative_declare(
+        actor=admin_operator,
+        person=a,
+        relative=b,
+        relation=Relation.SPOUSE,
+        declared_on=date.today(),
+    )
+    company = company_register(
+        actor=admin_operator, name="审计测试公司", credit_code=credit_code(), region=tree.village_a1
+    )
+    holding = shareholding_add(
+        actor=admin_operator, company=company, person=a, percent=Decimal("10")
+    )
+    written = {
+        (e.verb, e.target_id, e.region_path, e.actor_id)
+        for e in AuditEvent.objects.filter(actor=admin_operator)
+    }
+    village = tree.village_a1.path
+    assert written == {
+        ("household.created", str(household.pk), village, admin_operator.pk),
+        ("relative.declared", str(declaration.pk), village, admin_operator.pk),
+        ("company.registered", str(company.pk), village, admin_operator.pk),
+        ("shareholding.added", str(holding.pk), village, admin_operator.pk),
+    }
