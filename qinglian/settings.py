@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "qinglian.directory",
     "qinglian.accounts",
     "qinglian.transparency",
+    "qinglian.finance",
     "qinglian.disclosures",
     "qinglian.workbench",
     "qinglian.api",
