@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,6 +29,11 @@ from conftest import Tree, client_for, make_user
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
+from qinglian.finance import factories as finance_factories
+from qinglian.finance.drafts import ImportSource
+from qinglian.finance.models import Threshold
+from qinglian.finance.services import ledger_import_refused, voucher_record
+from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
 from qinglian.transparency.records import cadre_term_content
 from qinglian.transparency.services import log_append
 
@@ -97,6 +104,36 @@ MATRIX: dict[str, Route] = {
     "log:entry": Route(statuses(200), kwargs=lambda o: {"index": 0}),
     "log:inclusion_proof": Route(statuses(200), query={"index": "0", "size": "1"}),
     "log:consistency_proof": Route(statuses(200), query={"old": "1", "new": "1"}),
+    "finance:template": Route(statuses(200, anonymous=302, nobody=404)),
+    "finance:import_errors": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.ledgerimport"].pk}
+    ),
+    "finance:ledger": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "finance:contracts": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "finance:property": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "finance:statement": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
+    ),
+    # Only those who keep A1's books may upload, close, reopen or publish there.
+    "finance:upload": Route(
+        statuses(404, anonymous=302, admin=200, village=200),
+        kwargs=lambda o: {"code": o["village"].code},
+    ),
+    **{
+        f"finance:{action}": Route(
+            statuses(404, anonymous=302, admin=302, village=302),
+            method="post",
+            kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"},
+        )
+        for action in ("month_close", "month_reopen", "month_publish")
+    },
+    "api:village_ledger": Route(
+        staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
+    ),
+    "api:village_statement": Route(
+        staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
+    ),
+    "api:region_contracts": Route(staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
     "api:openapi-json": Route(statuses(200)),
     "api:api-root": Route(statuses(404)),
     "api:village_list": Route(statuses(200)),
@@ -121,6 +158,12 @@ ADMIN_REFUSED_TO_OPERATOR = {
     ("directory.person", "add"),  # people are registered through the workbench
     ("core.auditevent", "add"),  # audit events are written by services only
     ("core.auditevent", "delete"),
+    # The books change through the finance services only; the admin shows them.
+    *(
+        (f"finance.{model}", action)
+        for model in ("fundaccount", "ledgermonth", "voucher", "contract", "asset", "resource")
+        for action in ("add", "delete")
+    ),
 }
 ADMIN_SITE_ROUTES = {
     # route: (operator status, status for everyone else)
@@ -211,7 +254,8 @@ def personas(
 
 
 @pytest.fixture
-def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
+def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path
     village = tree.village_a1
     person = PersonFactory.create(region=village, name="矩阵人")
     household = Household.objects.create(village=village, number="A-001")
@@ -237,7 +281,9 @@ def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
             published_at=datetime(2026, 1, 5, tzinfo=UTC),
         )
     cadre = personas["village"]
+    finance = finance_objects(village, person, company)
     by_label = {
+        **finance,
         "directory.region": village,
         "directory.person": person,
         "directory.household": household,
@@ -249,6 +295,35 @@ def objects(tree: Tree, personas: dict[str, Any]) -> dict[str, Any]:
         "core.auditevent": event,
     }
     return {"village": village, "person": person, "by_label": by_label}
+
+
+def finance_objects(village: Any, person: Any, company: Any) -> dict[str, Any]:
+    """One of each finance row in village A1: accounts, a voucher in January 2026, a refused
+    upload with its error file, a threshold, a contract, an asset and a resource."""
+    cash, bank = cash_and_bank(village, bank="1000")
+    voucher = voucher_record(
+        actor=None, village=village, draft=receipt(bank, "100", on=date(2026, 1, 5))
+    )
+    refused = ledger_import_refused(
+        actor=None,
+        village=village,
+        month=date(2026, 1, 1),
+        source=ImportSource(file_name="bad.xlsx", sha256="0" * 64, rows=3),
+        error_count=1,
+    )
+    default_storage.save(f"ledger-import-errors/{refused.pk}.xlsx", ContentFile(b"PK"))
+    return {
+        "finance.fundaccount": cash,
+        "finance.ledgermonth": voucher.ledger_month,
+        "finance.voucher": voucher,
+        "finance.ledgerimport": refused,
+        "finance.threshold": Threshold.objects.create(
+            region=village, key="cash_payment_max", value=500, effective_from=date(2026, 1, 1)
+        ),
+        "finance.contract": finance_factories.contract(village),
+        "finance.asset": finance_factories.asset(village),
+        "finance.resource": finance_factories.resource(village),
+    }
 
 
 def request_as(client: Client, route: Route, url: str, objects: dict[str, Any]) -> int:

@@ -7,6 +7,7 @@ from django.urls import path
 from ninja import NinjaAPI
 
 from qinglian.api.directory import router as directory_router
+from qinglian.api.finance import router as finance_router
 from qinglian.core.errors import DomainError
 
 api = NinjaAPI(
@@ -17,6 +18,7 @@ api = NinjaAPI(
     docs_url=None,  # Swagger UI needs inline scripts; the schema is at openapi.json
 )
 api.add_router("/", directory_router)
+api.add_router("/", finance_router)
 
 
 @api.exception_handler(DomainError)

@@ -16,3 +16,10 @@ class FinanceConfig(AppConfig):
     name = "qinglian.finance"
     label = "finance"
     verbose_name = _("Collective finance")
+
+    def ready(self) -> None:
+        from qinglian.finance.records import statement_live_content
+        from qinglian.finance.services import STATEMENT_RECORD
+        from qinglian.transparency import records
+
+        records.register(STATEMENT_RECORD, statement_live_content)

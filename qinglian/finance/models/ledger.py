@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from qinglian.directory.models import Company, Person, Region
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -277,6 +278,8 @@ class Voucher(models.Model):
         related_name="vouchers",
     )
     number = models.PositiveIntegerField(_("voucher number"))
+    # The month's revision in which this voucher was written.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
     date = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=200)
     handler = models.ForeignKey(

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from qinglian.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("template.xlsx", views.ledger_template, name="template"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("<str:code>/", views.ledger, name="ledger"),
+    path("<str:code>/upload/", views.ledger_upload, name="upload"),
+    path("<str:code>/contracts/", views.contracts, name="contracts"),
+    path("<str:code>/property/", views.property_registers, name="property"),
+    path("<str:code>/<str:month>/", views.statement, name="statement"),
+    path("<str:code>/<str:month>/close/", views.month_close, name="month_close"),
+    path("<str:code>/<str:month>/reopen/", views.month_reopen, name="month_reopen"),
+    path("<str:code>/<str:month>/publish/", views.month_publish, name="month_publish"),
+]

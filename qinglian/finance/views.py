@@ -1,0 +1,272 @@
+"""Staff pages of the three capitals: ledger months, statements, import, contracts, registers.
+
+Each view: access through the policy, then a selector or a service; a
+``DomainError`` becomes a message the bookkeeper can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qinglian.accounts.models import Role
+from qinglian.accounts.policy import access_object, access_region, can_reach_region, is_staff_member
+from qinglian.core.errors import DomainError
+from qinglian.finance import property_selectors, selectors, services
+from qinglian.finance.ledger_import import ledger_import_error_workbook, ledger_import_file
+from qinglian.finance.models import LedgerImport, LedgerMonth
+from qinglian.finance.spreadsheet import ledger_template_xlsx
+
+# Roles that keep a village's books: record, import, close and publish.
+FINANCE_EDITOR_ROLES = frozenset({Role.VILLAGE_ACCOUNTANT, Role.VILLAGE_CADRE, Role.ADMIN})
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(text: str) -> date:
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise Http404
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _error_file(ledger_import: LedgerImport) -> str:
+    return f"ledger-import-errors/{ledger_import.pk}.xlsx"
+
+
+class LedgerUploadForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        help_text=gettext_lazy("For example 2025-03."),
+        max_length=7,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Ledger file"),
+        help_text=gettext_lazy("The template filled in (.xlsx), or a CSV file with its columns."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Needed only when the month is already closed or published."),
+    )
+
+    def clean_month(self) -> date:
+        match = _MONTH.match(self.cleaned_data["month"].strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError(_("Write the month as year-month, for example 2025-03."))
+        return date(int(match[1]), int(match[2]), 1)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
+
+
+@login_required
+def ledger(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)
+    months = Paginator(selectors.ledger_months_in(region), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "finance/ledger.html",
+        {
+            "region": region,
+            "page": months,
+            "accounts": selectors.fund_accounts_of(region) if region.is_village else [],
+            "can_edit": region.is_village
+            and can_reach_region(request.user, region, roles=FINANCE_EDITOR_ROLES),
+        },
+    )
+
+
+@login_required
+def statement(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    region = access_region(request.user, code)
+    if not region.is_village:
+        raise Http404
+    result = selectors.monthly_statement_for(region, _month(month))
+    return render(
+        request,
+        "finance/statement.html",
+        {
+            "region": region,
+            "statement": result,
+            "can_edit": can_reach_region(request.user, region, roles=FINANCE_EDITOR_ROLES),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _editable_month(request: HttpRequest, code: str, month: str) -> LedgerMonth:
+    region = access_region(request.user, code, roles=FINANCE_EDITOR_ROLES)
+    ledger_month = LedgerMonth.objects.filter(village=region, month=_month(month)).first()
+    if ledger_month is None:
+        raise Http404
+    return ledger_month
+
+
+@login_required
+@require_POST
+def month_close(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    ledger_month = _editable_month(request, code, month)
+    try:
+        services.ledger_month_close(actor=request.user, ledger_month=ledger_month)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The month is closed."))
+    return redirect("finance:statement", code=code, month=month)
+
+
+@login_required
+@require_POST
+def month_reopen(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    ledger_month = _editable_month(request, code, month)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.ledger_month_reopen(actor=request.user, ledger_month=ledger_month, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The month is open again; the reason is kept."))
+    return redirect("finance:statement", code=code, month=month)
+
+
+@login_required
+@require_POST
+def month_publish(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    ledger_month = _editable_month(request, code, month)
+    try:
+        services.statement_publish(actor=request.user, ledger_month=ledger_month)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The statement is published and entered in the public log."))
+    return redirect("finance:statement", code=code, month=month)
+
+
+@login_required
+def ledger_upload(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, roles=FINANCE_EDITOR_ROLES)
+    if not region.is_village:
+        raise Http404
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            result = ledger_import_file(
+                actor=request.user,
+                village=region,
+                month=form.cleaned_data["month"],
+                file_name=upload.name,
+                content=content,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+        else:
+            if result.accepted:
+                messages.success(
+                    request,
+                    _("%(vouchers)d vouchers with %(lines)d lines are recorded.")
+                    % {"vouchers": result.vouchers, "lines": result.lines},
+                )
+                return redirect(
+                    "finance:statement",
+                    code=region.code,
+                    month=f"{form.cleaned_data['month']:%Y-%m}",
+                )
+            assert result.ledger_import is not None
+            default_storage.save(
+                _error_file(result.ledger_import),
+                ContentFile(ledger_import_error_workbook(content=content, errors=result.errors)),
+            )
+    return render(
+        request, "finance/upload.html", {"region": region, "form": form, "result": result}
+    )
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    ledger_import = access_object(request.user, LedgerImport.objects.all(), pk)
+    name = _error_file(ledger_import)
+    if ledger_import.accepted or not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{ledger_import.month:%Y-%m}-errors.xlsx",
+        content_type=XLSX,
+    )
+
+
+@login_required
+def ledger_template(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise Http404
+    response = HttpResponse(ledger_template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
+    return response
+
+
+@login_required
+def contracts(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)
+    today = timezone.localdate()
+    summaries = (
+        property_selectors.contract_summary_by_village(region, on=today)
+        if not region.is_village
+        else []
+    )
+    return render(
+        request,
+        "finance/contracts.html",
+        {
+            "region": region,
+            "rows": property_selectors.contracts_in(region, on=today),
+            "summaries": summaries,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def property_registers(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "finance/property.html",
+        {
+            "region": region,
+            "assets": property_selectors.assets_in(region),
+            "resources": property_selectors.resources_in(region),
+            "income": property_selectors.income_by_source(region, year)
+            if region.is_village
+            else [],
+            "year": year,
+        },
+    )
