@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from qinglian.directory.models import Company, Person
-from qinglian.finance.models import Contract, FundAccount, Subject
+from qinglian.finance.models import Asset, Contract, FundAccount, Resource, Subject
 
 
 @dataclass
@@ -27,6 +27,8 @@ class LineDraft:
     counterparty_company: Company | None = None
     counterparty_name: str = ""
     contract: Contract | None = None
+    asset: Asset | None = None  # the asset or resource that earned (or cost) the money
+    resource: Resource | None = None
     # Where the draft came from (a spreadsheet row number), for error messages.
     source_row: int | None = None
 

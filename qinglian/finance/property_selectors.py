@@ -105,6 +105,14 @@ class ContractRow:
         return max(self.due - self.collected, ZERO)
 
 
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """SQLite sums NUMERIC columns in floating point: bring a sum back to cents."""
+    return Decimal(value).quantize(CENT)
+
+
 def _due_by_contract(region: Region, on: date) -> dict[int, Decimal]:
     rows = (
         ContractInstalment.objects.filter(
@@ -114,7 +122,7 @@ def _due_by_contract(region: Region, on: date) -> dict[int, Decimal]:
         .annotate(total=Sum("amount"))
         .values_list("contract_id", "total")
     )
-    return {contract_id: total for contract_id, total in rows}
+    return {contract_id: cents(total) for contract_id, total in rows}
 
 
 def _collected_by_contract(region: Region, on: date) -> dict[int, Decimal]:
@@ -139,7 +147,7 @@ def _collected_by_contract(region: Region, on: date) -> dict[int, Decimal]:
         .values_list("contract_id", "contract__direction", "received")
     )
     return {
-        contract_id: received if direction == ContractDirection.RECEIVABLE else -received
+        contract_id: cents(received if direction == ContractDirection.RECEIVABLE else -received)
         for contract_id, direction, received in rows
     }
 
@@ -384,6 +392,6 @@ def income_by_source(village: Region, year: int) -> list[IncomeSource]:
         entry = sources.get(key)
         if entry is None:
             entry = sources[key] = IncomeSource(source=source, pk=pk, label=" ".join(label))
-        entry.amount += row["total"]
+        entry.amount += cents(row["total"])
         entry.subjects.add(row["subject__code"])
     return sorted(sources.values(), key=lambda s: (-s.amount, s.source, s.label))

@@ -244,6 +244,10 @@ def _line_problem(line: LineDraft, village: Region) -> tuple[str, str] | None:
         return "account", _("only cash and bank subjects name an account")
     if line.contract is not None and line.contract.village_id != village.pk:
         return "contract", _("the contract is not one of this village's")
+    if line.asset is not None and line.asset.village_id != village.pk:
+        return "asset", _("the asset is not one of this village's")
+    if line.resource is not None and line.resource.village_id != village.pk:
+        return "resource", _("the resource is not one of this village's")
     return None
 
 
@@ -341,6 +345,8 @@ _LINE_COLUMNS = [
     "counterparty_company",
     "counterparty_name",
     "contract",
+    "asset",
+    "resource",
 ]
 
 
@@ -410,6 +416,8 @@ def _write_vouchers(
                     line.counterparty_company.pk if line.counterparty_company is not None else None,
                     line.counterparty_name[:120],
                     line.contract.pk if line.contract is not None else None,
+                    line.asset.pk if line.asset is not None else None,
+                    line.resource.pk if line.resource is not None else None,
                 )
             )
     _insert_many(VoucherLine, _LINE_COLUMNS, line_rows)

@@ -316,3 +316,23 @@ def test_only_money_subjects_name_an_account(tree, village_cadre, accounts):
     with pytest.raises(DomainError) as refused:
         voucher_record(actor=village_cadre, village=tree.village_a1, draft=draft)
     assert refused.value.field == "account"
+
+
+def test_income_line_keeps_the_asset_that_earned_it(tree, village_cadre, accounts):
+    from qinglian.finance import factories
+    from qinglian.finance.property_selectors import income_by_source
+
+    _cash, bank = accounts
+    station = factories.asset(tree.village_a1, name="村级光伏电站")
+    draft = receipt(bank, "2300", on=MARCH, code="501002", summary="3月光伏发电收入")
+    draft.lines[1].asset = station
+    voucher_record(actor=village_cadre, village=tree.village_a1, draft=draft)
+    sources = {source.pk: source for source in income_by_source(tree.village_a1, 2025)}
+    assert sources[station.pk].source == "asset"
+    assert sources[station.pk].amount == Decimal("2300")
+    elsewhere = factories.asset(tree.village_a2, name="别村的仓库")
+    foreign = receipt(bank, "1", on=MARCH)
+    foreign.lines[1].asset = elsewhere
+    with pytest.raises(DomainError) as refused:
+        voucher_record(actor=village_cadre, village=tree.village_a1, draft=foreign)
+    assert refused.value.field == "asset"

@@ -79,7 +79,8 @@ def test_refused_upload_lists_the_rows_and_offers_the_marked_file(tree, village_
     refused = LedgerImport.objects.get(accepted=False)
     download = client.get(f"/work/finance/imports/{refused.pk}/errors.xlsx")
     assert download.status_code == 200
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content)))
+    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(body))
     rows = workbook.get_sheet_by_index(0).to_python()
     header = [str(cell) for cell in rows[0]]
     assert header[-1] == "错误"
