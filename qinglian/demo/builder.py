@@ -29,6 +29,7 @@ from qinglian.demo.accounts import (
     Scope,
     demo_accounts_create,
 )
+from qinglian.demo.finance import DEFAULT_FINANCE_MONTHS, FinanceBuild, demo_finance_build
 from qinglian.demo.layout import COUNTY_CODE, DEFAULT_VILLAGES, CountyLayout, county_layout
 from qinglian.demo.names import NameDrawer
 from qinglian.demo.planning import (
@@ -104,6 +105,7 @@ class DemoBuild:
     county: Region
     counts: DemoCounts
     planted: list[PlantedConflictRow] = field(default_factory=list)
+    finance: FinanceBuild | None = None  # None when built without books
 
 
 def demo_county_find() -> Region | None:
@@ -380,8 +382,12 @@ def demo_county_build(
     villages: int = DEFAULT_VILLAGES,
     people_per_village: int = DEFAULT_PEOPLE_PER_VILLAGE,
     progress: ProgressReport | None = None,
+    finance_months: int = DEFAULT_FINANCE_MONTHS,
 ) -> DemoBuild:
     """Build the demo county 清河县 with its people, cadres, companies and accounts.
+
+    Then, unless ``finance_months`` is 0, every village's books, registers and
+    contracts (``demo.finance``), with that many months of vouchers.
 
     Refuses (``DemoCountyExists``) when the county is already there, and
     ``DomainError`` when a demo username is taken, before writing anything.
@@ -430,6 +436,11 @@ def demo_county_build(
         staff_names=_staff_names(seed),
     )
     counts.published = _publish_rosters(county)
+    finance = (
+        demo_finance_build(county=county, seed=seed, months=finance_months)
+        if finance_months
+        else None
+    )
     audit_record(
         actor=None,
         verb=BUILT_VERB,
@@ -439,7 +450,8 @@ def demo_county_build(
             **counts.as_dict(),
             "seed": seed,
             "people_per_village": people_per_village,
+            "finance_months": finance_months,
             "planted": [row.credit_code for row in writer.planted[:50]],
         },
     )
-    return DemoBuild(county=county, counts=counts, planted=writer.planted)
+    return DemoBuild(county=county, counts=counts, planted=writer.planted, finance=finance)

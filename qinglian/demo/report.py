@@ -5,8 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_lazy, pgettext
+
 from qinglian.demo.accounts import DemoAccountRow
 from qinglian.demo.builder import PlantedConflictRow
+from qinglian.demo.finance import PlantedFinance
 
 _COUNT_LABELS = {
     "townships": "townships",
@@ -21,6 +24,21 @@ _COUNT_LABELS = {
     "shareholdings": "shareholdings",
     "planted_conflicts": "planted relatives-of-cadres among companies",
     "published": "cadre roster lines published to the log (/log/)",
+}
+_FINANCE_LABELS = {
+    "villages": gettext_lazy("villages given books"),
+    "fund_accounts": gettext_lazy("fund accounts (cash, bank, village card)"),
+    "assets": gettext_lazy("assets"),
+    "resources": gettext_lazy("resources (land, forest, water)"),
+    "contracts": gettext_lazy("contracts"),
+    "instalments": gettext_lazy("contract instalments"),
+    "ledger_months": gettext_lazy("ledger months"),
+    "vouchers": gettext_lazy("vouchers"),
+    "voucher_lines": gettext_lazy("voucher lines"),
+    "months_closed": gettext_lazy("months closed"),
+    "statements_published": gettext_lazy("monthly statements published to the log"),
+    "signoffs": gettext_lazy("joint sign-off signatures"),
+    "planted_finance": gettext_lazy("planted finance irregularities"),
 }
 
 
@@ -80,6 +98,39 @@ def planted_table(rows: Sequence[PlantedConflictRow]) -> list[str]:
                 row.relative,
                 row.relation,
                 row.route,
+            )
+            for row in rows
+        ],
+    )
+
+
+def finance_counts_table(counts: dict[str, int]) -> list[str]:
+    return table(
+        (pgettext("demo report", "what"), pgettext("demo report", "count")),
+        [
+            (str(label), f"{counts[key]:,}")
+            for key, label in _FINANCE_LABELS.items()
+            if key in counts
+        ],
+    )
+
+
+def planted_finance_table(rows: Sequence[PlantedFinance]) -> list[str]:
+    return table(
+        (
+            pgettext("demo report", "irregularity"),
+            pgettext("demo report", "village"),
+            pgettext("demo report", "code"),
+            pgettext("demo report", "where"),
+            pgettext("demo report", "what"),
+        ),
+        [
+            (
+                row.kind,
+                row.village_name,
+                row.village,
+                row.contract_number or (f"{row.month:%Y-%m}" if row.month else ""),
+                row.detail,
             )
             for row in rows
         ],

@@ -51,4 +51,4 @@ def test_committed_catalogue_has_no_fuzzy_or_broken_entries():
             assert set(PLACEHOLDER.findall(entry.msgid)) == set(PLACEHOLDER.findall(text)), entry
             if "python-format" in entry.flags:
                 names = re.findall(r"%\((\w+)\)", entry.msgid)
-                text % dict.fromkeys(names, "1")  # raises on a stray or broken %
+                text % dict.fromkeys(names, 1)  # raises on a stray or broken % (1 fits %s and %d)

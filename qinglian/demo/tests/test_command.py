@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 def test_forty_village_build_spreads_villages_and_prints_its_summary(settings):
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # Argon2, as deployed
     out = StringIO()
-    call_command("demo", "--villages", "40", "--people-per-village", "100", stdout=out)
+    # Without books: 40 villages of two years' vouchers would take most of a minute.
+    call_command(
+        "demo", "--villages", "40", "--people-per-village", "100", "--no-finance", stdout=out
+    )
     townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
     assert townships.count() == 2
     assert all(t.children.count() == 20 for t in townships)
@@ -41,7 +44,12 @@ def test_forty_village_build_spreads_villages_and_prints_its_summary(settings):
 
 @pytest.mark.parametrize(
     "arguments",
-    [("--villages", "2"), ("--people-per-village", "10"), ("--seed", "-1")],
+    [
+        ("--villages", "2"),
+        ("--people-per-village", "10"),
+        ("--seed", "-1"),
+        ("--finance-months", "25"),
+    ],
 )
 def test_out_of_range_arguments_are_refused(arguments):
     with pytest.raises(CommandError):

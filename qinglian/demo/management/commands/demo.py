@@ -1,8 +1,13 @@
 """`qinglian demo`: build the fictional county 清河县 once, then print how to log in.
 
-Idempotent: when the county is already there it changes nothing and prints the
-account table again. `--villages` and `--people-per-village` make a larger
-county for benchmarks; `--seed` picks another county of the same shape.
+Then every village gets two years of books, registers and contracts
+(`qinglian.demo.finance`), unless `--no-finance` (or `--finance-months 0`).
+
+Idempotent: when the county is already there it changes nothing but the books
+of villages that have none yet (a county built without them, or by an older
+version), and prints the account table again. `--villages` and
+`--people-per-village` make a larger county for benchmarks; `--seed` picks
+another county of the same shape.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from qinglian.core.errors import DomainError
 from qinglian.demo.accounts import demo_account_rows
@@ -20,9 +26,21 @@ from qinglian.demo.builder import (
     demo_county_build,
     demo_county_find,
 )
+from qinglian.demo.finance import (
+    DEFAULT_FINANCE_MONTHS,
+    MAX_FINANCE_MONTHS,
+    FinanceBuild,
+    demo_finance_build,
+)
 from qinglian.demo.layout import DEFAULT_VILLAGES, MAX_VILLAGES, MIN_VILLAGES
 from qinglian.demo.planning import DEFAULT_PEOPLE_PER_VILLAGE, DEFAULT_SEED, MIN_PEOPLE_PER_VILLAGE
-from qinglian.demo.report import account_table, counts_table, planted_table
+from qinglian.demo.report import (
+    account_table,
+    counts_table,
+    finance_counts_table,
+    planted_finance_table,
+    planted_table,
+)
 
 MAX_PEOPLE_PER_VILLAGE = 5000
 PLANTED_SHOWN = 20
@@ -50,6 +68,20 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help="the same seed builds the same county (default %(default)s)",
         )
+        parser.add_argument(
+            "--finance-months",
+            type=int,
+            default=DEFAULT_FINANCE_MONTHS,
+            help=_(
+                "months of village books, ending October 2026, 0 to %(max)d (default %(default)d)"
+            )
+            % {"max": MAX_FINANCE_MONTHS, "default": DEFAULT_FINANCE_MONTHS},
+        )
+        parser.add_argument(
+            "--no-finance",
+            action="store_true",
+            help=_("build no books, registers or contracts (the same as --finance-months 0)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         villages: int = options["villages"]
@@ -64,9 +96,14 @@ class Command(BaseCommand):
             )
         if seed < 0:
             raise CommandError("--seed must not be negative")
+        finance_months: int = 0 if options["no_finance"] else options["finance_months"]
+        if not 0 <= finance_months <= MAX_FINANCE_MONTHS:
+            raise CommandError(
+                _("--finance-months must lie between 0 and %(max)d") % {"max": MAX_FINANCE_MONTHS}
+            )
         county = demo_county_find()
         if county is not None:
-            self._already_built(county)
+            self._already_built(county, finance_months=finance_months)
             return
         started = time.perf_counter()
         try:
@@ -75,11 +112,12 @@ class Command(BaseCommand):
                 villages=villages,
                 people_per_village=people_per_village,
                 progress=self._progress if villages >= 100 and options["verbosity"] >= 1 else None,
+                finance_months=finance_months,
             )
         except DemoCountyExists:
             county = demo_county_find()
             assert county is not None
-            self._already_built(county)
+            self._already_built(county, finance_months=finance_months)
             return
         except DomainError as error:
             raise CommandError(error.message) from error
@@ -104,13 +142,32 @@ class Command(BaseCommand):
         if len(build.planted) > PLANTED_SHOWN:
             write(f"... and {len(build.planted) - PLANTED_SHOWN:,} more")
         write("")
+        if build.finance is not None:
+            self._finance(build.finance)
         self._accounts()
+
+    def _finance(self, finance: FinanceBuild) -> None:
+        write = self.stdout.write
+        write(_("Village books, registers and contracts (/work/, /log/):"))
+        for line in finance_counts_table(finance.counts.as_dict()):
+            write(line)
+        write("")
+        if finance.planted:
+            write(
+                _(
+                    "Planted finance irregularities (cash warning in the monthly statement; "
+                    "related party and rent below the norm in the contract checks):"
+                )
+            )
+            for line in planted_finance_table(finance.planted):
+                write(line)
+            write("")
 
     def _progress(self, written: int, total: int) -> None:
         self.stdout.write(f"  {written:,} of {total:,} villages written")
         self.stdout.flush()
 
-    def _already_built(self, county: Any) -> None:
+    def _already_built(self, county: Any, *, finance_months: int) -> None:
         self.stdout.write(
             self.style.WARNING(f"demo county already built: {county.name} ({county.code})")
         )
@@ -120,6 +177,27 @@ class Command(BaseCommand):
             for line in counts_table(record):
                 self.stdout.write(line)
         self.stdout.write("")
+        if finance_months:
+            started = time.perf_counter()
+            finance = demo_finance_build(
+                county=county,
+                seed=int(record.get("seed", DEFAULT_SEED)),
+                months=finance_months,
+            )
+            if finance.counts.villages:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        _("Added books to %(villages)d villages in %(seconds).1f s.")
+                        % {
+                            "villages": finance.counts.villages,
+                            "seconds": time.perf_counter() - started,
+                        }
+                    )
+                )
+                self._finance(finance)
+            else:
+                self.stdout.write(_("Every village already has its books."))
+                self.stdout.write("")
         self._accounts()
 
     def _accounts(self) -> None:
