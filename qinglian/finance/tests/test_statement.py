@@ -58,7 +58,7 @@ def test_statement_groups_income_and_expense_and_balances(tree, accounts):
     assert statement.voucher_count == 5
 
 
-def test_a_voucher_dated_outside_its_month_is_an_error_the_bookkeeper_sees(tree, accounts):
+def test_a_voucher_dated_outside_its_month_is_an_error_the_bookkeeper_sees(tree, accounts, english):
     _cash, bank = accounts
     voucher = voucher_record(
         actor=None, village=tree.village_a1, draft=receipt(bank, "100", on=date(2025, 3, 31))
@@ -71,7 +71,7 @@ def test_a_voucher_dated_outside_its_month_is_an_error_the_bookkeeper_sees(tree,
         ledger_month_close(actor=None, ledger_month=voucher.ledger_month)
 
 
-def test_an_unbalanced_voucher_in_the_books_is_an_error(tree, accounts):
+def test_an_unbalanced_voucher_in_the_books_is_an_error(tree, accounts, english):
     _cash, bank = accounts
     voucher = voucher_record(
         actor=None, village=tree.village_a1, draft=receipt(bank, "100", on=MARCH)
