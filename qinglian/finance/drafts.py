@@ -15,7 +15,7 @@ from qinglian.directory.models import Company, Person
 from qinglian.finance.models import Asset, Contract, FundAccount, Resource, Subject
 
 
-@dataclass
+@dataclass(slots=True)
 class LineDraft:
     subject: Subject
     direction: str  # Direction value
@@ -33,7 +33,7 @@ class LineDraft:
     source_row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class VoucherDraft:
     date: date
     summary: str

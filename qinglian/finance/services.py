@@ -398,26 +398,33 @@ def _write_vouchers(
         ).values_list("number", "pk")
     )
     line_rows: list[tuple[Any, ...]] = []
+    add = line_rows.append
     for draft, number in zip(drafts, numbers, strict=True):
         voucher_id = ids[number]
         summary = draft.summary.strip()[:200]
         for position, line in enumerate(draft.lines, start=1):
-            line_rows.append(
+            account, person, company = (
+                line.account,
+                line.counterparty_person,
+                line.counterparty_company,
+            )
+            contract, asset, resource = line.contract, line.asset, line.resource
+            add(
                 (
                     voucher_id,
                     position,
                     (line.summary or summary)[:200],
-                    line.subject.pk,
-                    line.account.pk if line.account is not None else None,
+                    line.subject.id,
+                    account.id if account is not None else None,
                     line.direction,
                     adapt_money(line.amount),
                     line.payment_method,
-                    line.counterparty_person.pk if line.counterparty_person is not None else None,
-                    line.counterparty_company.pk if line.counterparty_company is not None else None,
+                    person.id if person is not None else None,
+                    company.id if company is not None else None,
                     line.counterparty_name[:120],
-                    line.contract.pk if line.contract is not None else None,
-                    line.asset.pk if line.asset is not None else None,
-                    line.resource.pk if line.resource is not None else None,
+                    contract.id if contract is not None else None,
+                    asset.id if asset is not None else None,
+                    resource.id if resource is not None else None,
                 )
             )
     _insert_many(VoucherLine, _LINE_COLUMNS, line_rows)
