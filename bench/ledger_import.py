@@ -15,7 +15,8 @@ DATABASE_URL is ignored):
 - import: ``ledger_import_file`` from the bytes to the committed vouchers
   (reading, checking every row, writing all vouchers and lines).
 
-``ratio`` is import seconds over read seconds, both measured in this run; the
+``ratio`` is import seconds over read seconds, both measured in this run, each the
+best of ``--repeat`` runs (3; the import goes into a fresh village each time); the
 peak RSS is the process's (``ru_maxrss``), the file generation included. The
 last line printed is one JSON object.
 """
@@ -80,6 +81,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=100_000, help="voucher lines (even)")
     parser.add_argument("--seed", type=int, default=20250301)
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="read this often and import into this many fresh villages; the best of each counts",
+    )
     return parser.parse_args(argv)
 
 
@@ -179,15 +186,35 @@ def main(argv: list[str]) -> dict[str, Any]:
     town = region_create(
         actor=None, code="339901100000", name="青山镇", level=RegionLevel.TOWNSHIP, parent=county
     )
-    village = region_create(
-        actor=None, code="339901100201", name="上塘村", level=RegionLevel.VILLAGE, parent=town
-    )
-    for kind, name in (("cash", "现金"), ("bank", "农商银行基本户"), ("card", "村务卡")):
-        fund_account_open(actor=None, village=village, kind=kind, name=name, opened_on=MONTH)
+
+    def new_village(ordinal: int) -> Any:
+        """A village with the file's accounts and contracts (people and companies are shared)."""
+        village = region_create(
+            actor=None,
+            code=f"3399011002{ordinal:02d}",
+            name=f"上塘{ordinal}村",
+            level=RegionLevel.VILLAGE,
+            parent=town,
+        )
+        for kind, name in (("cash", "现金"), ("bank", "农商银行基本户"), ("card", "村务卡")):
+            fund_account_open(actor=None, village=village, kind=kind, name=name, opened_on=MONTH)
+        for index in range(1, 6):
+            Contract.objects.create(
+                village=village,
+                number=f"HT-2025-{index:03d}",
+                title=f"厂房租赁合同{index}",
+                kind=ContractKind.LEASE,
+                direction=ContractDirection.RECEIVABLE,
+            )
+        return village
+
+    first_village = new_village(1)
     people = []
     for index, name in enumerate(TENANTS):
         number = make_id_number("339901", date(1960 + index, 5, 1 + index), 100 + index)
-        person_register(actor=None, region=village, data=PersonInput(name=name, id_number=number))
+        person_register(
+            actor=None, region=first_village, data=PersonInput(name=name, id_number=number)
+        )
         people.append((name, number))
     companies = []
     for index, name in enumerate(SUPPLIERS):
@@ -195,17 +222,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         code = first17 + uscc.calc_check_digit(first17)
         Company.objects.create(name=name, credit_code=code, region=town, region_path=town.path)
         companies.append((name, code))
-    contracts = []
-    for index in range(1, 6):
-        contract = Contract.objects.create(
-            village=village,
-            number=f"HT-2025-{index:03d}",
-            title=f"厂房租赁合同{index}",
-            kind=ContractKind.LEASE,
-            direction=ContractDirection.RECEIVABLE,
-        )
-        contracts.append(contract.number)
-
+    contracts = [f"HT-2025-{index:03d}" for index in range(1, 6)]
     started = time.perf_counter()
     content = ledger_xlsx(
         rows=args.rows, seed=args.seed, people=people, companies=companies, contracts=contracts
@@ -216,28 +233,37 @@ def main(argv: list[str]) -> dict[str, Any]:
         flush=True,
     )
 
-    started = time.perf_counter()
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    read_rows = list(workbook.get_sheet_by_index(0).iter_rows())
-    read_seconds = time.perf_counter() - started
-    del read_rows, workbook
-    print(f"bare calamine read: {read_seconds:.2f} s", flush=True)
+    # The machine is shared and noisy: each timing is the best of --repeat runs.
+    read_seconds = float("inf")
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        read_rows = list(workbook.get_sheet_by_index(0).iter_rows())
+        read_seconds = min(read_seconds, time.perf_counter() - started)
+        del read_rows, workbook
+    print(f"bare calamine read: {read_seconds:.2f} s (best of {args.repeat})", flush=True)
 
-    started = time.perf_counter()
-    result = ledger_import_file(
-        actor=None, village=village, month=MONTH, file_name="2025-03.xlsx", content=content
-    )
-    seconds = time.perf_counter() - started
-    if result.errors:
-        for error in result.errors[:20]:
-            print(error)
-        raise SystemExit("the generated ledger was refused")
-    written = VoucherLine.objects.filter(voucher__village=village).count()
-    assert written == args.rows // 2 * 2, written
+    seconds = float("inf")
+    for attempt in range(args.repeat):
+        village = first_village if attempt == 0 else new_village(attempt + 1)
+        started = time.perf_counter()
+        result = ledger_import_file(
+            actor=None, village=village, month=MONTH, file_name="2025-03.xlsx", content=content
+        )
+        took = time.perf_counter() - started
+        if result.errors:
+            for error in result.errors[:20]:
+                print(error)
+            raise SystemExit("the generated ledger was refused")
+        written = VoucherLine.objects.filter(voucher__village=village).count()
+        assert written == args.rows // 2 * 2, written
+        print(f"import {attempt + 1}: {took:.2f} s", flush=True)
+        seconds = min(seconds, took)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"import: {result.rows:,} rows, {result.vouchers:,} vouchers, {written:,} lines written "
-        f"in {seconds:.2f} s; ratio to the bare read {seconds / read_seconds:.2f}; "
+        f"in {seconds:.2f} s (best of {args.repeat}); ratio to the bare read "
+        f"{seconds / read_seconds:.2f}; "
         f"peak RSS {peak_rss_mb:.0f} MB",
         flush=True,
     )
