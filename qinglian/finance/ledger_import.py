@@ -34,7 +34,7 @@ from qinglian.core.errors import DomainError
 from qinglian.directory.codes import normalise_credit_code, parse_id_number
 from qinglian.directory.models import Company, Person, Region
 from qinglian.finance import spreadsheet as sheet_format
-from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
+from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     Contract,
     Direction,
@@ -190,7 +190,9 @@ def ledger_import_file(
         actor=actor,
         village=village,
         month=month,
-        vouchers=checked.vouchers,
+        vouchers=CheckedMonth(
+            village_id=village.pk, month=month.replace(day=1), vouchers=checked.vouchers
+        ),
         reason=reason,
         source=source,
     )

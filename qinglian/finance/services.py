@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from qinglian.core.audit import audit_record
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
-from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
+from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     ZERO,
     AttachmentKind,
@@ -508,24 +508,33 @@ def ledger_month_replace(
     actor: Any,
     village: Region,
     month: date,
-    vouchers: list[VoucherDraft],
+    vouchers: list[VoucherDraft] | CheckedMonth,
     reason: str,
     source: ImportSource,
 ) -> LedgerImport:
     """Write a whole month from an uploaded file: all of it or, on any error, nothing.
 
     The month's previous vouchers are superseded, never deleted. A closed or
-    published month needs a reason; the month is left open for review.
+    published month needs a reason; the month is left open for review. Drafts
+    are checked here unless they come as the import's ``CheckedMonth`` for this
+    very village and month.
     """
     _require_village(village)
     ledger_month = _month_for_update(village, month)
     reason = _require_reason_if_settled(ledger_month, reason)
-    if not vouchers:
+    if isinstance(vouchers, CheckedMonth):
+        if vouchers.village_id != village.pk or vouchers.month != ledger_month.month:
+            raise ValueError("the checked vouchers are for another village or month")
+        drafts, checked = vouchers.vouchers, True
+    else:
+        drafts, checked = vouchers, False
+    if not drafts:
         raise DomainError(_("The file holds no vouchers."), field="file")
-    numbers = [draft.number for draft in vouchers if draft.number is not None]
+    numbers = [draft.number for draft in drafts if draft.number is not None]
     if len(numbers) != len(set(numbers)):
         raise DomainError(_("A voucher number appears twice."), field="number")
-    _check_vouchers(vouchers, village, ledger_month.month)
+    if not checked:
+        _check_vouchers(drafts, village, ledger_month.month)
     current = Voucher.objects.filter(ledger_month=ledger_month, superseded_by__isnull=True)
     correction = None
     if current.exists():
@@ -550,7 +559,7 @@ def ledger_month_replace(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     ids, line_count = _write_vouchers(
-        vouchers,
+        drafts,
         village=village,
         ledger_month=ledger_month,
         ledger_import=ledger_import,

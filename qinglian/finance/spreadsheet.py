@@ -300,7 +300,14 @@ def _decode_text(content: bytes) -> str:
 
 
 def _is_blank(cells: tuple[Cell, ...]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    # A plain loop: a filled row is told by its first cell, without a generator per row.
+    for cell in cells:
+        if cell is None:
+            continue
+        if type(cell) is str and not cell.strip():
+            continue
+        return False
+    return True
 
 
 def _with_header(kind: str, raw_rows: Iterator[tuple[int, tuple[Cell, ...]]]) -> LedgerRows:

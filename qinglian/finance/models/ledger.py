@@ -312,6 +312,7 @@ class Voucher(models.Model):
     # The power matter authorising this payment. The powers app does not exist yet;
     # the id is kept so that the rule asking for it can be switched on later.
     power_matter_id = models.BigIntegerField(_("authorising power matter"), null=True, blank=True)
+    # Not indexed: nothing looks vouchers up by their upload (imports are never deleted).
     ledger_import = models.ForeignKey(
         LedgerImport,
         verbose_name=_("imported from"),
@@ -319,6 +320,7 @@ class Voucher(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="vouchers",
+        db_index=False,
     )
     superseded_by = models.ForeignKey(
         LedgerCorrection,
@@ -372,8 +374,13 @@ class VoucherLine(models.Model):
     )
     line_no = models.PositiveSmallIntegerField(_("line"))
     summary = models.CharField(_("summary"), max_length=200)
+    # Not indexed: lines are read through their voucher (and subjects are never deleted).
     subject = models.ForeignKey(
-        Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="lines"
+        Subject,
+        verbose_name=_("subject"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
     )
     account = models.ForeignKey(
         FundAccount,

@@ -336,3 +336,32 @@ def test_income_line_keeps_the_asset_that_earned_it(tree, village_cadre, account
     with pytest.raises(DomainError) as refused:
         voucher_record(actor=village_cadre, village=tree.village_a1, draft=foreign)
     assert refused.value.field == "asset"
+
+
+def test_checked_month_is_accepted_only_for_its_own_village_and_month(
+    tree, village_cadre, accounts
+):
+    from qinglian.finance.drafts import CheckedMonth
+
+    _cash, bank = accounts
+    drafts = [receipt(bank, "10", on=MARCH)]
+    for village_id, month in ((tree.village_a2.pk, MARCH), (tree.village_a1.pk, date(2025, 4, 1))):
+        with pytest.raises(ValueError):
+            ledger_month_replace(
+                actor=village_cadre,
+                village=tree.village_a1,
+                month=MARCH,
+                vouchers=CheckedMonth(village_id=village_id, month=month, vouchers=drafts),
+                reason="",
+                source=SOURCE,
+            )
+    assert not Voucher.objects.exists()
+    ledger_month_replace(
+        actor=village_cadre,
+        village=tree.village_a1,
+        month=MARCH,
+        vouchers=CheckedMonth(village_id=tree.village_a1.pk, month=MARCH, vouchers=drafts),
+        reason="",
+        source=SOURCE,
+    )
+    assert Voucher.objects.count() == 1
