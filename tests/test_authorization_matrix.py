@@ -115,10 +115,13 @@ MATRIX: dict[str, Route] = {
         staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
     ),
     # Only those who keep A1's books may upload, close, reopen or publish there.
-    "finance:upload": Route(
-        statuses(404, anonymous=302, admin=200, village=200),
-        kwargs=lambda o: {"code": o["village"].code},
-    ),
+    **{
+        f"finance:{page}": Route(
+            statuses(404, anonymous=302, admin=200, village=200),
+            kwargs=lambda o: {"code": o["village"].code},
+        )
+        for page in ("upload", "account_new", "contract_new", "asset_new", "resource_new")
+    },
     **{
         f"finance:{action}": Route(
             statuses(404, anonymous=302, admin=302, village=302),

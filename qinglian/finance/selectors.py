@@ -474,3 +474,21 @@ def subjects_for(village: Region, *, chart: str = "2004") -> QuerySet[Subject]:
     return Subject.objects.filter(
         Q(region__isnull=True) | Q(region__path__in=ancestors), chart=chart
     ).order_by("code")
+
+
+def counterparty_by_name(village: Region, name: str) -> tuple[Any, Any]:
+    """(person, company) for a name as written in a contract: the one company of that name,
+    else the one person of that name registered in the village; (None, None) when the
+    name is unknown or ambiguous (it is then kept as text)."""
+    from qinglian.directory.models import Company, Person
+
+    name = name.strip()
+    if not name:
+        return None, None
+    companies = list(Company.objects.filter(name=name)[:2])
+    if len(companies) == 1:
+        return None, companies[0]
+    people = list(Person.objects.filter(subtree_q("region_path", [village.path]), name=name)[:2])
+    if len(people) == 1:
+        return people[0], None
+    return None, None

@@ -7,7 +7,9 @@ Each view: access through the policy, then a selector or a service; a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -25,9 +27,12 @@ from django.views.decorators.http import require_POST
 from qinglian.accounts.models import Role
 from qinglian.accounts.policy import access_object, access_region, can_reach_region, is_staff_member
 from qinglian.core.errors import DomainError
-from qinglian.finance import property_selectors, selectors, services
+from qinglian.directory.models import Region
+from qinglian.finance import property_selectors, property_services, selectors, services
+from qinglian.finance.forms import AssetForm, ContractForm, FundAccountForm, ResourceForm
 from qinglian.finance.ledger_import import ledger_import_error_workbook, ledger_import_file
 from qinglian.finance.models import LedgerImport, LedgerMonth
+from qinglian.finance.property_services import ContractInput
 from qinglian.finance.spreadsheet import ledger_template_xlsx
 
 # Roles that keep a village's books: record, import, close and publish.
@@ -93,8 +98,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "page": months,
             "accounts": selectors.fund_accounts_of(region) if region.is_village else [],
-            "can_edit": region.is_village
-            and can_reach_region(request.user, region, roles=FINANCE_EDITOR_ROLES),
+            "can_edit": _can_edit(request, region),
         },
     )
 
@@ -111,10 +115,14 @@ def statement(request: HttpRequest, code: str, month: str) -> HttpResponse:
         {
             "region": region,
             "statement": result,
-            "can_edit": can_reach_region(request.user, region, roles=FINANCE_EDITOR_ROLES),
+            "can_edit": _can_edit(request, region),
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _can_edit(request: HttpRequest, region: Region) -> bool:
+    return region.is_village and can_reach_region(request.user, region, roles=FINANCE_EDITOR_ROLES)
 
 
 def _editable_month(request: HttpRequest, code: str, month: str) -> LedgerMonth:
@@ -249,6 +257,7 @@ def contracts(request: HttpRequest, code: str) -> HttpResponse:
             "rows": property_selectors.contracts_in(region, on=today),
             "summaries": summaries,
             "today": today,
+            "can_edit": _can_edit(request, region),
         },
     )
 
@@ -268,5 +277,108 @@ def property_registers(request: HttpRequest, code: str) -> HttpResponse:
             if region.is_village
             else [],
             "year": year,
+            "can_edit": _can_edit(request, region),
         },
     )
+
+
+def _editable_village(request: HttpRequest, code: str) -> Region:
+    village = access_region(request.user, code, roles=FINANCE_EDITOR_ROLES)
+    if not village.is_village:
+        raise Http404
+    return village
+
+
+def _record(
+    request: HttpRequest,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> bool:
+    """Validate ``form`` and run ``write`` on its data; a refusal lands on the field it names."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@login_required
+def account_new(request: HttpRequest, code: str) -> HttpResponse:
+    village = _editable_village(request, code)
+    form = FundAccountForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.fund_account_open(actor=request.user, village=village, **data)
+
+    if _record(request, form, write, _("The account is opened.")):
+        return redirect("finance:ledger", code=village.code)
+    return _form_page(request, village, form, _("Open a fund account"))
+
+
+@login_required
+def contract_new(request: HttpRequest, code: str) -> HttpResponse:
+    village = _editable_village(request, code)
+    form = ContractForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        person, company = selectors.counterparty_by_name(village, data["counterparty_name"])
+        return property_services.contract_record(
+            actor=request.user,
+            village=village,
+            data=ContractInput(
+                number=data["number"],
+                title=data["title"],
+                kind=data["kind"],
+                direction=data["direction"],
+                counterparty_person=person,
+                counterparty_company=company,
+                counterparty_name="" if person or company else data["counterparty_name"],
+                signed_on=data["signed_on"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                amount=data["amount"],
+                annual_rent=data["annual_rent"],
+                area_mu=data["area_mu"],
+                resolution_reference=data["resolution_reference"],
+            ),
+            instalments=data["instalments"],
+        )
+
+    if _record(request, form, write, _("The contract is recorded.")):
+        return redirect("finance:contracts", code=village.code)
+    return _form_page(request, village, form, _("Record a contract"))
+
+
+@login_required
+def asset_new(request: HttpRequest, code: str) -> HttpResponse:
+    village = _editable_village(request, code)
+    form = AssetForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return property_services.asset_register(actor=request.user, village=village, **data)
+
+    if _record(request, form, write, _("The asset is registered.")):
+        return redirect("finance:property", code=village.code)
+    return _form_page(request, village, form, _("Register an asset"))
+
+
+@login_required
+def resource_new(request: HttpRequest, code: str) -> HttpResponse:
+    village = _editable_village(request, code)
+    form = ResourceForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return property_services.resource_register(actor=request.user, village=village, **data)
+
+    if _record(request, form, write, _("The resource is registered.")):
+        return redirect("finance:property", code=village.code)
+    return _form_page(request, village, form, _("Register a resource"))
+
+
+def _form_page(request: HttpRequest, village: Region, form: forms.Form, title: str) -> HttpResponse:
+    return render(request, "finance/form.html", {"region": village, "form": form, "title": title})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import xlsxwriter
@@ -176,3 +177,104 @@ def test_api_statement_answers_with_content_and_checks(tree, village_cadre, acco
     )
     assert [v["number"] for v in ledger.json()] == [1]
     assert ledger.json()[0]["lines"][0]["account"] == "农商银行基本户"
+
+
+def test_bookkeeper_records_a_contract_with_its_schedule_and_named_company(tree, village_cadre):
+    from qinglian.directory.models import Company
+    from qinglian.finance.models import Contract
+
+    company = Company.objects.create(
+        name="青山建材有限公司",
+        credit_code="91339901MA0000002W",
+        region=tree.village_a1,
+        region_path=tree.village_a1.path,
+    )
+    client = client_for(village_cadre)
+    url = f"/work/finance/{tree.village_a1.code}/contracts/new/"
+    response = client.post(
+        url,
+        {
+            "number": "HT-2026-001",
+            "title": "仓库租赁合同",
+            "kind": "lease",
+            "direction": "receivable",
+            "counterparty_name": "青山建材有限公司",
+            "starts_on": "2026-01-01",
+            "ends_on": "2028-12-31",
+            "annual_rent": "12000",
+            "resolution_reference": "2025年第4次村民代表会议决议",
+            "instalments": "2026-01-10 6000\n2026-07-10 6000",
+        },
+    )
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    assert contract.counterparty_company == company
+    assert [i.amount for i in contract.instalments.order_by("due_on")] == [6000, 6000]
+
+
+def test_contract_form_names_the_bad_schedule_line(tree, village_cadre, english):
+    from qinglian.finance.models import Contract
+
+    response = client_for(village_cadre).post(
+        f"/work/finance/{tree.village_a1.code}/contracts/new/",
+        {
+            "number": "HT-2026-002",
+            "title": "租赁",
+            "kind": "lease",
+            "direction": "receivable",
+            "instalments": "2026-01-10 6000\nnext spring, 500",
+        },
+    )
+    assert response.status_code == 200
+    assert "Line 2" in response.context["form"].errors["instalments"][0]
+    assert not Contract.objects.exists()
+
+
+def test_service_refusal_lands_on_its_field(tree, village_cadre):
+    client = client_for(village_cadre)
+    data = {
+        "kind": "cash",
+        "name": "现金",
+        "opening_balance": "100",
+        "opened_on": "2026-01-01",
+    }
+    url = f"/work/finance/{tree.village_a1.code}/accounts/new/"
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert again.context["form"].errors["name"]
+
+
+def test_assets_and_resources_are_registered_from_the_workbench(tree, village_cadre):
+    from qinglian.finance.models import Asset, Resource
+
+    client = client_for(village_cadre)
+    code = tree.village_a1.code
+    asset = client.post(
+        f"/work/finance/{code}/assets/new/",
+        {
+            "code": "ZC-001",
+            "name": "村级光伏电站",
+            "category": "operating",
+            "kind": "energy",
+            "status": "in_use",
+            "acquired_on": "2023-06-30",
+            "original_value": "360000",
+        },
+    )
+    resource = client.post(
+        f"/work/finance/{code}/resources/new/",
+        {
+            "code": "ZY-001",
+            "name": "东塘鱼塘",
+            "kind": "water",
+            "status": "idle",
+            "area_mu": "42.5",
+            "registered_on": "2024-01-01",
+        },
+    )
+    assert asset.status_code == resource.status_code == 302
+    assert Asset.objects.get().changes.count() == 1
+    assert Resource.objects.get().area_mu == Decimal("42.50")
+    page = client.get(f"/work/finance/{code}/property/").content.decode()
+    assert "村级光伏电站" in page and "东塘鱼塘" in page

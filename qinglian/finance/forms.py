@@ -1,0 +1,119 @@
+"""Staff forms of the books: fund accounts, contracts, assets and resources.
+
+Forms only read the input; every rule is the service's, whose ``DomainError``
+the view puts on the field it names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qinglian.finance.models import (
+    AssetCategory,
+    AssetKind,
+    AssetStatus,
+    ContractDirection,
+    ContractKind,
+    FundAccountKind,
+    ResourceKind,
+    ResourceStatus,
+)
+from qinglian.finance.property_services import InstalmentInput
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+_INSTALMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[\s,，]+([\d,]+(?:\.\d{1,2})?)\s*$")
+
+
+class FundAccountForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FundAccountKind.choices)
+    name = forms.CharField(label=gettext_lazy("Account name"), max_length=60)
+    bank_name = forms.CharField(label=gettext_lazy("Bank"), max_length=60, required=False)
+    number_tail = forms.CharField(
+        label=gettext_lazy("Last digits of the account number"), max_length=6, required=False
+    )
+    opening_balance = forms.DecimalField(
+        label=gettext_lazy("Opening balance"), max_digits=14, decimal_places=2, initial=0
+    )
+    opened_on = forms.DateField(label=gettext_lazy("Opened on"), widget=DATE_INPUT)
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Contract number"), max_length=40)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ContractKind.choices)
+    direction = forms.ChoiceField(label=gettext_lazy("Money"), choices=ContractDirection.choices)
+    counterparty_name = forms.CharField(
+        label=gettext_lazy("Counterparty"),
+        max_length=120,
+        required=False,
+        help_text=gettext_lazy("A person's or a company's name as written in the contract."),
+    )
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), required=False, widget=DATE_INPUT)
+    starts_on = forms.DateField(label=gettext_lazy("Term from"), required=False, widget=DATE_INPUT)
+    ends_on = forms.DateField(label=gettext_lazy("Term until"), required=False, widget=DATE_INPUT)
+    amount = forms.DecimalField(
+        label=gettext_lazy("Total amount"), max_digits=14, decimal_places=2, required=False
+    )
+    annual_rent = forms.DecimalField(
+        label=gettext_lazy("Annual rent"), max_digits=14, decimal_places=2, required=False
+    )
+    area_mu = forms.DecimalField(
+        label=gettext_lazy("Area (mu)"), max_digits=10, decimal_places=2, required=False
+    )
+    resolution_reference = forms.CharField(
+        label=gettext_lazy("Authorising resolution"), max_length=120, required=False
+    )
+    instalments = forms.CharField(
+        label=gettext_lazy("Payment schedule"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("One instalment a line: due date and amount, e.g. 2026-01-10 5000."),
+    )
+
+    def clean_instalments(self) -> list[InstalmentInput]:
+        schedule = []
+        for number, text in enumerate(self.cleaned_data["instalments"].splitlines(), start=1):
+            if not text.strip():
+                continue
+            match = _INSTALMENT.match(text)
+            try:
+                if match is None:
+                    raise ValueError
+                due_on = date.fromisoformat("-".join(part.zfill(2) for part in match[1].split("-")))
+                amount = Decimal(match[2].replace(",", ""))
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    _("Line %(line)d: write the due date and the amount, e.g. 2026-01-10 5000.")
+                    % {"line": number}
+                ) from None
+            schedule.append(InstalmentInput(due_on=due_on, amount=amount))
+        return schedule
+
+
+class AssetForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Asset number"), max_length=30)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=AssetCategory.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AssetKind.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=AssetStatus.choices)
+    acquired_on = forms.DateField(label=gettext_lazy("Acquired on"), widget=DATE_INPUT)
+    original_value = forms.DecimalField(
+        label=gettext_lazy("Original value"), max_digits=14, decimal_places=2
+    )
+    location = forms.CharField(label=gettext_lazy("Location"), max_length=120, required=False)
+
+
+class ResourceForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Resource number"), max_length=30)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ResourceKind.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ResourceStatus.choices)
+    area_mu = forms.DecimalField(label=gettext_lazy("Area (mu)"), max_digits=10, decimal_places=2)
+    registered_on = forms.DateField(label=gettext_lazy("Registered on"), widget=DATE_INPUT)
+    location = forms.CharField(label=gettext_lazy("Location"), max_length=120, required=False)
