@@ -212,7 +212,7 @@ def test_bookkeeper_records_a_contract_with_its_schedule_and_named_company(tree,
     assert [i.amount for i in contract.instalments.order_by("due_on")] == [6000, 6000]
 
 
-def test_contract_form_names_the_bad_schedule_line(tree, village_cadre, english):
+def test_contract_form_names_the_bad_schedule_line(tree, village_cadre):
     from qinglian.finance.models import Contract
 
     response = client_for(village_cadre).post(
@@ -226,7 +226,7 @@ def test_contract_form_names_the_bad_schedule_line(tree, village_cadre, english)
         },
     )
     assert response.status_code == 200
-    assert "Line 2" in response.context["form"].errors["instalments"][0]
+    assert "第2行" in response.context["form"].errors["instalments"][0]  # Chinese first
     assert not Contract.objects.exists()
 
 
