@@ -32,7 +32,7 @@ from qinglian.directory.models import Company, Household, Term
 from qinglian.finance import factories as finance_factories
 from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
-from qinglian.finance.services import ledger_import_refused, voucher_record
+from qinglian.finance.services import ledger_import_refused, voucher_attach, voucher_record
 from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
 from qinglian.transparency.records import cadre_term_content
 from qinglian.transparency.services import log_append
@@ -109,6 +109,23 @@ MATRIX: dict[str, Route] = {
         staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.ledgerimport"].pk}
     ),
     "finance:ledger": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "finance:voucher": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.voucher"].pk}
+    ),
+    "finance:attachment": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.voucherattachment"].pk}
+    ),
+    "finance:voucher_attach": Route(
+        statuses(404, anonymous=302, admin=302, village=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["by_label"]["finance.voucher"].pk},
+    ),
+    # The supervision committee signs its review; the bookkeepers sign too.
+    "finance:voucher_sign": Route(
+        statuses(404, anonymous=302, admin=302, village=302, supervisor=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["by_label"]["finance.voucher"].pk},
+    ),
     "finance:contracts": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
     "finance:property": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
     "finance:statement": Route(
@@ -315,10 +332,14 @@ def finance_objects(village: Any, person: Any, company: Any) -> dict[str, Any]:
         error_count=1,
     )
     default_storage.save(f"ledger-import-errors/{refused.pk}.xlsx", ContentFile(b"PK"))
+    invoice = voucher_attach(
+        actor=None, voucher=voucher, kind="invoice", file_name="发票.pdf", content=b"%PDF-1.7 x"
+    )
     return {
         "finance.fundaccount": cash,
         "finance.ledgermonth": voucher.ledger_month,
         "finance.voucher": voucher,
+        "finance.voucherattachment": invoice,
         "finance.ledgerimport": refused,
         "finance.threshold": Threshold.objects.create(
             region=village, key="cash_payment_max", value=500, effective_from=date(2026, 1, 1)

@@ -18,11 +18,13 @@ from qinglian.finance.models import (
     AssetCategory,
     AssetKind,
     AssetStatus,
+    AttachmentKind,
     ContractDirection,
     ContractKind,
     FundAccountKind,
     ResourceKind,
     ResourceStatus,
+    SignoffRole,
 )
 from qinglian.finance.property_services import InstalmentInput
 
@@ -117,3 +119,16 @@ class ResourceForm(forms.Form):
     area_mu = forms.DecimalField(label=gettext_lazy("Area (mu)"), max_digits=10, decimal_places=2)
     registered_on = forms.DateField(label=gettext_lazy("Registered on"), widget=DATE_INPUT)
     location = forms.CharField(label=gettext_lazy("Location"), max_length=120, required=False)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("File"), help_text=gettext_lazy("A PDF, or a photo (JPEG or PNG).")
+    )
+
+
+class SignoffForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Signed as"), choices=SignoffRole.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=40)
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DATE_INPUT)

@@ -465,6 +465,21 @@ def vouchers_of_month(ledger_month: LedgerMonth) -> QuerySet[Voucher]:
     )
 
 
+def voucher_with_history() -> QuerySet[Voucher]:
+    """Vouchers with what their page shows: lines, sign-offs, attachments, the correction."""
+    return Voucher.objects.select_related(
+        "village", "ledger_month", "superseded_by", "ledger_import"
+    ).prefetch_related(
+        "lines__subject",
+        "lines__account",
+        "lines__counterparty_person",
+        "lines__counterparty_company",
+        "lines__contract",
+        "signoffs",
+        "attachments",
+    )
+
+
 def fund_accounts_of(village: Region) -> QuerySet[FundAccount]:
     return FundAccount.objects.filter(village=village).select_related("subject")
 

@@ -29,14 +29,23 @@ from qinglian.accounts.policy import access_object, access_region, can_reach_reg
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
 from qinglian.finance import property_selectors, property_services, selectors, services
-from qinglian.finance.forms import AssetForm, ContractForm, FundAccountForm, ResourceForm
+from qinglian.finance.forms import (
+    AssetForm,
+    AttachmentForm,
+    ContractForm,
+    FundAccountForm,
+    ResourceForm,
+    SignoffForm,
+)
 from qinglian.finance.ledger_import import ledger_import_error_workbook, ledger_import_file
-from qinglian.finance.models import LedgerImport, LedgerMonth
+from qinglian.finance.models import LedgerImport, LedgerMonth, VoucherAttachment
 from qinglian.finance.property_services import ContractInput
 from qinglian.finance.spreadsheet import ledger_template_xlsx
 
 # Roles that keep a village's books: record, import, close and publish.
 FINANCE_EDITOR_ROLES = frozenset({Role.VILLAGE_ACCOUNTANT, Role.VILLAGE_CADRE, Role.ADMIN})
+# Roles whose signature joins a voucher's sign-off chain (the committee reviews).
+SIGNOFF_ROLES = FINANCE_EDITOR_ROLES | {Role.SUPERVISION_COMMITTEE}
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -382,3 +391,69 @@ def resource_new(request: HttpRequest, code: str) -> HttpResponse:
 
 def _form_page(request: HttpRequest, village: Region, form: forms.Form, title: str) -> HttpResponse:
     return render(request, "finance/form.html", {"region": village, "form": form, "title": title})
+
+
+@login_required
+def voucher_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    voucher = access_object(request.user, selectors.voucher_with_history(), pk)
+    village = voucher.village
+    return render(
+        request,
+        "finance/voucher.html",
+        {
+            "voucher": voucher,
+            "region": village,
+            "can_edit": _can_edit(request, village),
+            "can_sign": can_reach_region(request.user, village, roles=SIGNOFF_ROLES),
+            "attachment_form": AttachmentForm(),
+            "signoff_form": SignoffForm(initial={"signed_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def voucher_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    voucher = access_object(request.user, selectors.voucher_with_history(), pk)
+    _editable_village(request, voucher.village.code)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.voucher_attach(
+                actor=request.user,
+                voucher=voucher,
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The file is attached."))
+    else:
+        messages.error(request, _("Choose the kind of file and the file to attach."))
+    return redirect("finance:voucher", pk=voucher.pk)
+
+
+@login_required
+@require_POST
+def voucher_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    voucher = access_object(request.user, selectors.voucher_with_history(), pk, roles=SIGNOFF_ROLES)
+    form = SignoffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.voucher_sign(actor=request.user, voucher=voucher, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The signature is recorded."))
+    else:
+        messages.error(request, _("Give the role, the name and the date of the signature."))
+    return redirect("finance:voucher", pk=voucher.pk)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = access_object(request.user, VoucherAttachment.objects.all(), pk)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

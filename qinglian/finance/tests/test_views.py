@@ -278,3 +278,38 @@ def test_assets_and_resources_are_registered_from_the_workbench(tree, village_ca
     assert Resource.objects.get().area_mu == Decimal("42.50")
     page = client.get(f"/work/finance/{code}/property/").content.decode()
     assert "村级光伏电站" in page and "东塘鱼塘" in page
+
+
+def test_voucher_page_signs_in_order_and_attaches_the_invoice(
+    tree, village_cadre, supervisor, accounts
+):
+    cash, _bank = accounts
+    voucher = voucher_record(
+        actor=None, village=tree.village_a1, draft=payment(cash, "86", on=date(2025, 3, 4))
+    )
+    url = f"/work/finance/vouchers/{voucher.pk}/"
+    committee = client_for(supervisor)
+    committee.post(
+        url + "sign/", {"role": "finance_review", "name": "李监委", "signed_on": "2025-03-05"}
+    )
+    cadre = client_for(village_cadre)
+    cadre.post(
+        url + "sign/", {"role": "committee_chair", "name": "张主任", "signed_on": "2025-03-06"}
+    )
+    invoice = io.BytesIO(b"%PDF-1.7 invoice")
+    invoice.name = "发票.pdf"
+    cadre.post(url + "attach/", {"kind": "invoice", "file": invoice})
+    # The committee may sign but not attach.
+    photo = io.BytesIO(b"\x89PNG\r\n\x1a\nphoto")
+    photo.name = "photo.png"
+    assert committee.post(url + "attach/", {"kind": "receipt", "file": photo}).status_code == 404
+    assert [s.role for s in voucher.signoffs.order_by("step")] == [
+        "finance_review",
+        "committee_chair",
+    ]
+    attachment = voucher.attachments.get()
+    page = committee.get(url).content.decode()
+    assert "李监委" in page and "张主任" in page
+    download = committee.get(f"/work/finance/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 invoice"  # type: ignore[attr-defined]
+    assert download["Content-Type"] == "application/pdf"
