@@ -109,6 +109,14 @@ MATRIX: dict[str, Route] = {
         staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.ledgerimport"].pk}
     ),
     "finance:ledger": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "finance:asset_change": Route(
+        statuses(404, anonymous=302, admin=200, village=200),
+        kwargs=lambda o: {"pk": o["by_label"]["finance.asset"].pk},
+    ),
+    "finance:resource_change": Route(
+        statuses(404, anonymous=302, admin=200, village=200),
+        kwargs=lambda o: {"pk": o["by_label"]["finance.resource"].pk},
+    ),
     "finance:voucher": Route(
         staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.voucher"].pk}
     ),

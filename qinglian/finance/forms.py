@@ -132,3 +132,47 @@ class SignoffForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Signed as"), choices=SignoffRole.choices)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=40)
     signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DATE_INPUT)
+
+
+class AssetChangeForm(forms.Form):
+    changed_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_INPUT)
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        choices=[("", "—"), *AssetStatus.choices],
+        required=False,
+    )
+    value = forms.DecimalField(
+        label=gettext_lazy("New book value"), max_digits=14, decimal_places=2, required=False
+    )
+    dispose = forms.BooleanField(label=gettext_lazy("Disposed of"), required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("For a disposal: how, and on whose decision."),
+    )
+
+    def clean_status(self) -> str | None:
+        return self.cleaned_data["status"] or None
+
+
+class ResourceChangeForm(forms.Form):
+    changed_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_INPUT)
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        choices=[("", "—"), *ResourceStatus.choices],
+        required=False,
+    )
+    area_mu = forms.DecimalField(
+        label=gettext_lazy("New area (mu)"), max_digits=10, decimal_places=2, required=False
+    )
+    dispose = forms.BooleanField(label=gettext_lazy("Disposed of"), required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("For a disposal: how, and on whose decision."),
+    )
+
+    def clean_status(self) -> str | None:
+        return self.cleaned_data["status"] or None

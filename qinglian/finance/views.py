@@ -30,15 +30,17 @@ from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
 from qinglian.finance import property_selectors, property_services, selectors, services
 from qinglian.finance.forms import (
+    AssetChangeForm,
     AssetForm,
     AttachmentForm,
     ContractForm,
     FundAccountForm,
+    ResourceChangeForm,
     ResourceForm,
     SignoffForm,
 )
 from qinglian.finance.ledger_import import ledger_import_error_workbook, ledger_import_file
-from qinglian.finance.models import LedgerImport, LedgerMonth, VoucherAttachment
+from qinglian.finance.models import Asset, LedgerImport, LedgerMonth, Resource, VoucherAttachment
 from qinglian.finance.property_services import ContractInput
 from qinglian.finance.spreadsheet import ledger_template_xlsx
 
@@ -457,3 +459,34 @@ def voucher_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access_object(request.user, VoucherAttachment.objects.all(), pk)
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+
+
+@login_required
+def asset_change(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = access_object(
+        request.user, Asset.objects.select_related("village"), pk, roles=FINANCE_EDITOR_ROLES
+    )
+    form = AssetChangeForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return property_services.asset_change(actor=request.user, asset=asset, **data)
+
+    if _record(request, form, write, _("The change is recorded.")):
+        return redirect("finance:property", code=asset.village.code)
+    return _form_page(request, asset.village, form, _("Change of %(name)s") % {"name": asset.name})
+
+
+@login_required
+def resource_change(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = access_object(
+        request.user, Resource.objects.select_related("village"), pk, roles=FINANCE_EDITOR_ROLES
+    )
+    form = ResourceChangeForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return property_services.resource_change(actor=request.user, resource=resource, **data)
+
+    if _record(request, form, write, _("The change is recorded.")):
+        return redirect("finance:property", code=resource.village.code)
+    title = _("Change of %(name)s") % {"name": resource.name}
+    return _form_page(request, resource.village, form, title)

@@ -313,3 +313,32 @@ def test_voucher_page_signs_in_order_and_attaches_the_invoice(
     download = committee.get(f"/work/finance/attachments/{attachment.pk}/")
     assert b"".join(download.streaming_content) == b"%PDF-1.7 invoice"  # type: ignore[attr-defined]
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_asset_change_is_recorded_and_a_disposal_needs_its_note(tree, village_cadre):
+    from qinglian.finance import factories
+
+    asset = factories.asset(tree.village_a1, name="沿街店面")
+    client = client_for(village_cadre)
+    url = f"/work/finance/assets/{asset.pk}/change/"
+    leased = client.post(
+        url, {"changed_on": "2025-01-01", "status": "leased_out", "note": "公开招租"}
+    )
+    assert leased.status_code == 302
+    asset.refresh_from_db()
+    assert asset.status == "leased_out"
+    refused = client.post(url, {"changed_on": "2026-01-01", "dispose": "on"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["note"]
+    assert [c.status for c in asset.changes.all()] == ["leased_out"]  # the disposal is not kept
+
+
+def test_change_of_another_villages_resource_is_not_found(tree, village_cadre):
+    from qinglian.finance import factories
+
+    pond = factories.resource(tree.village_a2)
+    response = client_for(village_cadre).post(
+        f"/work/finance/resources/{pond.pk}/change/", {"changed_on": "2025-01-01", "status": "idle"}
+    )
+    assert response.status_code == 404
+    assert pond.changes.count() == 0
