@@ -465,6 +465,14 @@ def vouchers_of_month(ledger_month: LedgerMonth) -> QuerySet[Voucher]:
     )
 
 
+def limits_in_force(village: Region, on: date) -> list[tuple[str, Decimal]]:
+    """Every threshold's label and the value in force for the village on ``on``."""
+    from qinglian.finance.models import ThresholdKey
+
+    values = threshold_values(village, on)
+    return [(str(key.label), values[key.value]) for key in ThresholdKey if key.value in values]
+
+
 def voucher_with_history() -> QuerySet[Voucher]:
     """Vouchers with what their page shows: lines, sign-offs, attachments, the correction."""
     return Voucher.objects.select_related(

@@ -109,6 +109,9 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "page": months,
             "accounts": selectors.fund_accounts_of(region) if region.is_village else [],
+            "limits": selectors.limits_in_force(region, timezone.localdate())
+            if region.is_village
+            else [],
             "can_edit": _can_edit(request, region),
         },
     )

@@ -342,3 +342,20 @@ def test_change_of_another_villages_resource_is_not_found(tree, village_cadre):
     )
     assert response.status_code == 404
     assert pond.changes.count() == 0
+
+
+def test_books_page_shows_the_limits_in_force_with_the_townships_own(tree, village_cadre, english):
+    from qinglian.finance.models import Threshold
+    from qinglian.finance.selectors import limits_in_force
+
+    Threshold.objects.create(
+        region=tree.town_a,
+        key="cash_payment_max",
+        value=Decimal("800"),
+        effective_from=date(2025, 1, 1),
+    )
+    limits = dict(limits_in_force(tree.village_a1, date(2026, 1, 1)))
+    assert limits["largest payment allowed in cash (yuan, below)"] == Decimal("800")
+    assert limits["cash on hand limit (yuan)"] == Decimal("5000")
+    page = client_for(village_cadre).get(f"/work/finance/{tree.village_a1.code}/")
+    assert "800.00" in page.content.decode()
