@@ -17,9 +17,10 @@ their raw cell value, and nothing but the drafts is built per row.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -144,6 +145,24 @@ class ImportResult:
 # --- the import -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause CPython's cycle collector for the length of an import.
+
+    A 100,000-line import allocates some 400,000 objects that form no reference
+    cycles (drafts, tuples, decimals); reference counting frees them all. The
+    cycle collector would still walk the growing heap again and again: measured,
+    a fifth to a quarter of the import's time. It resumes when the import ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def ledger_import_file(
     *,
     actor: Any,
@@ -159,6 +178,20 @@ def ledger_import_file(
     a file that cannot be read at all, or a closed month without a reason,
     raises ``DomainError`` (field ``file`` or ``reason``).
     """
+    with _cycle_collector_paused():
+        return _import(
+            actor=actor,
+            village=village,
+            month=month,
+            file_name=file_name,
+            content=content,
+            reason=reason,
+        )
+
+
+def _import(
+    *, actor: Any, village: Region, month: date, file_name: str, content: bytes, reason: str
+) -> ImportResult:
     from qinglian.finance import services
 
     sha256 = hashlib.sha256(content).hexdigest()

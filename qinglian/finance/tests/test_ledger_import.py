@@ -696,3 +696,20 @@ def test_checking_costs_the_same_queries_whatever_the_number_of_rows(
     content = xlsx(_ledger(300))
     with django_assert_max_num_queries(6):
         check(books, [], content=content)
+
+
+def test_the_cycle_collector_runs_again_after_an_import_even_a_failed_one(tree, village_cadre):
+    import gc
+
+    from qinglian.finance.ledger_import import ledger_import_file
+
+    assert gc.isenabled()
+    with pytest.raises(DomainError):
+        ledger_import_file(
+            actor=village_cadre,
+            village=tree.village_a1,
+            month=date(2025, 3, 1),
+            file_name="x.xlsx",
+            content=b"not a spreadsheet \x00\x01",
+        )
+    assert gc.isenabled()
