@@ -29,6 +29,7 @@ from conftest import Tree, client_for, make_user
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
+from qinglian.disclosures.services import catalog_adopt
 from qinglian.finance import factories as finance_factories
 from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
@@ -353,6 +354,9 @@ def finance_objects(village: Any, person: Any, company: Any) -> dict[str, Any]:
             region=village, key="cash_payment_max", value=500, effective_from=date(2026, 1, 1)
         ),
         "finance.contract": finance_factories.contract(village),
+        "disclosures.catalog": catalog_adopt(
+            actor=None, region=village, effective_from=date(2026, 1, 1)
+        ),
         "finance.asset": finance_factories.asset(village),
         "finance.resource": finance_factories.resource(village),
     }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from qinglian.directory.models import Post, Region, Term
+from qinglian.disclosures.models import Catalog, CatalogItem
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.selectors import entries_for_records
 
@@ -40,3 +42,27 @@ def cadre_roster(village: Region) -> list[RosterLine]:
     )
     entries = entries_for_records("cadre_term", [str(t.pk) for t in terms])
     return [RosterLine(term=t, log_entry=entries[str(t.pk)]) for t in terms if str(t.pk) in entries]
+
+
+def catalog_for(region: Region, on: date) -> Catalog | None:
+    """The catalog in force for ``region`` on ``on``: the nearest region's (national last)."""
+    from qinglian.finance.thresholds import ancestor_paths
+
+    candidates = (
+        Catalog.objects.filter(
+            Q(region__isnull=True) | Q(region__path__in=ancestor_paths(region.path)),
+            effective_from__lte=on,
+        )
+        .select_related("region")
+        .order_by("-effective_from", "-version")
+    )
+    best: Catalog | None = None
+    for catalog in candidates:
+        depth = len(catalog.region.path) if catalog.region else 0
+        if best is None or depth > (len(best.region.path) if best.region else 0):
+            best = catalog
+    return best
+
+
+def catalog_items(catalog: Catalog) -> QuerySet[CatalogItem]:
+    return catalog.items.order_by("order")
