@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,12 +12,12 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from qinglian.accounts.policy import access_region
+from qinglian.core.calendar import month_from_key
 from qinglian.directory.models import Region
 from qinglian.finance import property_selectors, selectors
 from qinglian.finance.models import LedgerMonth, Voucher
 
 router = Router(tags=["finance"])
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _village(request: HttpRequest, code: str) -> Region:
@@ -29,10 +28,10 @@ def _village(request: HttpRequest, code: str) -> Region:
 
 
 def _month(text: str) -> date:
-    match = _MONTH.match(text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise Http404
-    return date(int(match[1]), int(match[2]), 1)
+    try:
+        return month_from_key(text)
+    except ValueError:
+        raise Http404 from None
 
 
 class LineOut(Schema):
@@ -120,7 +119,7 @@ def village_ledger(request: HttpRequest, code: str, month: str) -> list[dict[str
                     "amount": line.amount,
                     "account": line.account.name if line.account else None,
                     "payment_method": line.payment_method,
-                    "counterparty": selectors.counterparty_label(line),
+                    "counterparty": line.counterparty_label,
                 }
                 for line in voucher.lines.all()
             ],

@@ -9,6 +9,11 @@ from django.db import models, transaction
 from qinglian.core.models import AuditEvent
 
 
+def acting_user(actor: Any) -> Any:
+    """The actor as a user row for an ``actor`` or ``…_by`` column: None for the system."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def audit_record(
     *,
     actor: Any,
@@ -21,7 +26,8 @@ def audit_record(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the change's transaction")
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
+    actor_id = user.pk if user is not None else None
     return AuditEvent.objects.create(
         actor_id=actor_id,
         verb=verb,

@@ -36,3 +36,29 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+# --- calendar months ---------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the month of ``day``."""
+    return add_months(day, 1) - timedelta(days=1)
+
+
+def month_from_key(text: str) -> date:
+    """The first day of the month written ``YYYY-MM``; ValueError for anything else."""
+    year, dash, month = text.strip().partition("-")
+    if not (dash and len(year) == 4 and len(month) == 2 and year.isdigit() and month.isdigit()):
+        raise ValueError(f"not a month: {text!r}")
+    return date(int(year), int(month), 1)  # ValueError for month 00 or 13

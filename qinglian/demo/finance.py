@@ -60,6 +60,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from qinglian.core.audit import audit_record
+from qinglian.core.calendar import month_end
 from qinglian.directory.models import (
     Company,
     Person,
@@ -72,6 +73,7 @@ from qinglian.directory.models import (
 )
 from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
+    CENT,
     Asset,
     AssetCategory,
     AssetKind,
@@ -130,7 +132,6 @@ PLANTED_RENT_PER_MU = Decimal("150")
 PLANTED_SPLIT_AMOUNT = Decimal("4800.00")
 PLANTED_SPLIT_MONTH = date(2026, 4, 1)
 RENT_NORM_PER_MU = Decimal("600")
-CENT = Decimal("0.01")
 
 _BANK = "农商银行"
 _POWER_COMPANY = "国网清河县供电公司"
@@ -199,11 +200,6 @@ def ledger_months(months: int) -> list[date]:
         firsts.append(day)
         day = (day - timedelta(days=1)).replace(day=1)
     return firsts[::-1]
-
-
-def month_end(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 def _weekday(day: date) -> date:

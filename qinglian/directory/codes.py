@@ -44,6 +44,14 @@ def region_path(code: str, level: str) -> str:
     return code[:length]
 
 
+_PATH_LENGTHS = sorted(set(LEVEL_PATH_LENGTH.values()))
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the region with ``path`` and of every region above it, county first."""
+    return [path[:length] for length in _PATH_LENGTHS if length <= len(path)]
+
+
 def path_upper_bound(path: str) -> str | None:
     """Exclusive upper bound of the digit strings that start with ``path``.
 

@@ -9,9 +9,10 @@ number of days after the event (3 unless the item says otherwise).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from qinglian.core.calendar import add_months, month_end
 
 DEFAULT_DUE_DAY = {"monthly": 10, "quarterly": 20, "semiannual": 20, "annual": 31}
 DEFAULT_EVENT_DAYS = 3
@@ -43,23 +44,17 @@ def is_periodic(frequency: str) -> bool:
     return frequency in _MONTHS_PER_PERIOD
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _due(end: date, day: int) -> date:
     """``day`` of the month after ``end`` (the month's last day if it is shorter)."""
-    following = _add_months(end.replace(day=1), 1)
-    last = calendar.monthrange(following.year, following.month)[1]
-    return following.replace(day=min(day, last))
+    following = add_months(end, 1)
+    return following.replace(day=min(day, month_end(following).day))
 
 
 def period_containing(frequency: str, day: date, due_day: int | None = None) -> Period:
     months = _MONTHS_PER_PERIOD[frequency]
     first_month = (day.month - 1) // months * months + 1
     start = date(day.year, first_month, 1)
-    end = _add_months(start, months) - timedelta(days=1)
+    end = add_months(start, months) - timedelta(days=1)
     return Period(start, end, _due(end, due_day or DEFAULT_DUE_DAY[frequency]))
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Post, Region, Term
 from qinglian.disclosures.models import Catalog, CatalogItem
 from qinglian.transparency.models import LogEntry
@@ -46,8 +47,6 @@ def cadre_roster(village: Region) -> list[RosterLine]:
 
 def catalog_for(region: Region, on: date) -> Catalog | None:
     """The catalog in force for ``region`` on ``on``: the nearest region's (national last)."""
-    from qinglian.finance.thresholds import ancestor_paths
-
     candidates = (
         Catalog.objects.filter(
             Q(region__isnull=True) | Q(region__path__in=ancestor_paths(region.path)),

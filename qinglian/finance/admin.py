@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from qinglian.core.admin import ReadOnlyAdmin
 from qinglian.finance.models import (
     Asset,
     AssetChange,
@@ -25,17 +26,6 @@ from qinglian.finance.models import (
     Voucher,
     VoucherLine,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):

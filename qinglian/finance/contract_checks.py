@@ -22,10 +22,9 @@ from typing import Protocol
 
 from django.utils.translation import gettext as _
 
+from qinglian.finance.models.ledger import CENT
 from qinglian.finance.models.property import ContractDirection, ContractKind
 from qinglian.finance.models.thresholds import ThresholdKey
-
-CENT = Decimal("0.01")
 
 # Which threshold bounds the term of which kind of contract.
 TERM_LIMIT_KEY: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""Staff forms of the books: fund accounts, contracts, assets and resources.
+"""Staff forms of the books: uploads, fund accounts, contracts, assets and resources.
 
 Forms only read the input; every rule is the service's, whose ``DomainError``
 the view puts on the field it names.
@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinglian.core.calendar import month_from_key
 from qinglian.finance.models import (
     AssetCategory,
     AssetKind,
@@ -29,7 +30,44 @@ from qinglian.finance.models import (
 from qinglian.finance.property_services import InstalmentInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 _INSTALMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[\s,，]+([\d,]+(?:\.\d{1,2})?)\s*$")
+
+
+class LedgerUploadForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        help_text=gettext_lazy("For example 2025-03."),
+        max_length=7,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Ledger file"),
+        help_text=gettext_lazy("The template filled in (.xlsx), or a CSV file with its columns."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Needed only when the month is already closed or published."),
+    )
+
+    def clean_month(self) -> date:
+        try:
+            return month_from_key(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write the month as year-month, for example 2025-03.")
+            ) from None
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
 
 
 class FundAccountForm(forms.Form):

@@ -28,15 +28,17 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from qinglian.core.calendar import month_end
 from qinglian.core.errors import DomainError
 from qinglian.directory.codes import normalise_credit_code, parse_id_number
 from qinglian.directory.models import Company, Person, Region
+from qinglian.finance import services
 from qinglian.finance import spreadsheet as sheet_format
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
+    CENT,
     Contract,
     Direction,
     FundAccount,
@@ -45,6 +47,7 @@ from qinglian.finance.models import (
     Subject,
     SubjectKind,
 )
+from qinglian.finance.selectors import subjects_for
 from qinglian.finance.spreadsheet import (
     ACCOUNT,
     AMOUNT,
@@ -61,7 +64,6 @@ from qinglian.finance.spreadsheet import (
 )
 
 CHART = "2004"
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # MONEY: 14 digits, 2 of them decimals
 SUMMARY_MAX = 200
 MAX_VOUCHER_NUMBER = 999_999
@@ -192,8 +194,6 @@ def ledger_import_file(
 def _import(
     *, actor: Any, village: Region, month: date, file_name: str, content: bytes, reason: str
 ) -> ImportResult:
-    from qinglian.finance import services
-
     sha256 = hashlib.sha256(content).hexdigest()
     try:
         checked = ledger_import_validate(
@@ -293,11 +293,6 @@ def _text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _month_end(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 def _parse_date(value: Cell, first: date, last: date) -> date | str:
@@ -468,7 +463,7 @@ class _Checker:
     def __init__(self, village: Region, month: date) -> None:
         self.village = village
         self.first = month
-        self.last = _month_end(month)
+        self.last = month_end(month)
         self.rows = 0
         self.errors: list[RowError] = []
         self.vouchers: list[VoucherDraft] = []
@@ -482,12 +477,9 @@ class _Checker:
         self.contracts = {c.number: c for c in Contract.objects.filter(village=village)}
 
     def _subjects(self) -> dict[str, Subject]:
-        path = self.village.path
-        own = Q(region__path__in=[path[:6], path[:9], path])  # county, township, village
-        subjects = Subject.objects.filter(Q(region__isnull=True) | own, chart=CHART)
         by_code: dict[str, Subject] = {}
         ordered = sorted(
-            subjects.select_related("region"),
+            subjects_for(self.village, chart=CHART).select_related("region"),
             key=lambda s: len(s.region.path) if s.region else 0,
         )
         for subject in ordered:  # the nearest region's subject wins

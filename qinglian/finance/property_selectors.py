@@ -46,6 +46,7 @@ from qinglian.finance.models import (
     ResourceChange,
     SubjectKind,
     VoucherLine,
+    cents,
 )
 from qinglian.finance.thresholds import threshold_table
 
@@ -103,14 +104,6 @@ class ContractRow:
     @property
     def outstanding(self) -> Decimal:
         return max(self.due - self.collected, ZERO)
-
-
-CENT = Decimal("0.01")
-
-
-def cents(value: Decimal) -> Decimal:
-    """SQLite sums NUMERIC columns in floating point: bring a sum back to cents."""
-    return Decimal(value).quantize(CENT)
 
 
 def _due_by_contract(region: Region, on: date) -> dict[int, Decimal]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qinglian.core.audit import audit_record
+from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Company, Person, Region
 from qinglian.finance.models import (
@@ -37,11 +37,6 @@ from qinglian.finance.models import (
     ResourceKind,
     ResourceStatus,
 )
-
-
-def _user(actor: Any) -> Any:
-    """The actor as a user row for a change's ``actor`` column (None for the system)."""
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _require_village(village: Region) -> None:
@@ -146,7 +141,7 @@ def asset_register(
         kind=PropertyChangeKind.REGISTERED,
         status=status,
         value=book_value,
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -210,7 +205,7 @@ def asset_change(
         status=new_status,
         value=new_value,
         note=note,
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
     previous = {"status": asset.status, "value": str(asset.current_value)}
     asset.status = new_status
@@ -278,7 +273,7 @@ def resource_register(
         kind=PropertyChangeKind.REGISTERED,
         status=status,
         area_mu=area_mu,
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -340,7 +335,7 @@ def resource_change(
         status=new_status,
         area_mu=new_area,
         note=note,
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
     previous = {"status": resource.status, "area_mu": str(resource.area_mu)}
     resource.status = new_status

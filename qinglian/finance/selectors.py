@@ -18,7 +18,9 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from qinglian.directory.models import Region, subtree_q
+from qinglian.core.calendar import month_end, month_start
+from qinglian.directory.codes import ancestor_paths
+from qinglian.directory.models import Company, Person, Region, subtree_q
 from qinglian.finance.models import (
     ZERO,
     Direction,
@@ -29,14 +31,14 @@ from qinglian.finance.models import (
     PaymentMethod,
     Subject,
     SubjectKind,
+    ThresholdKey,
     Voucher,
     VoucherLine,
+    cents,
 )
-from qinglian.finance.services import _month_end, month_start
 from qinglian.finance.thresholds import threshold_values
 
 _MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -147,21 +149,11 @@ def _signed_sums(lines: QuerySet[VoucherLine]) -> dict[int, Decimal]:
             output_field=_MONEY_FIELD,
         )
     )
-    # SQLite sums NUMERIC columns in floating point: back to cents (exact far beyond
-    # any village's books: 2**53 cents is 90 trillion yuan).
-    return {row["account_id"]: Decimal(row["net"]).quantize(CENT) for row in rows}
+    return {row["account_id"]: cents(row["net"]) for row in rows}
 
 
 def current_lines() -> QuerySet[VoucherLine]:
     return VoucherLine.objects.filter(voucher__superseded_by__isnull=True)
-
-
-def counterparty_label(line: VoucherLine) -> str:
-    if line.counterparty_company_id:
-        return line.counterparty_company.name  # type: ignore[union-attr]
-    if line.counterparty_person_id:
-        return line.counterparty_person.name  # type: ignore[union-attr]
-    return line.counterparty_name
 
 
 def _statement_line(line: VoucherLine, amount: Decimal) -> StatementLine:
@@ -174,7 +166,7 @@ def _statement_line(line: VoucherLine, amount: Decimal) -> StatementLine:
         subject_code=line.subject.code,
         subject_name=line.subject.name,
         amount=amount,
-        counterparty=counterparty_label(line),
+        counterparty=line.counterparty_label,
         payment_method=line.payment_method,
         account=line.account.name if line.account_id else "",  # type: ignore[union-attr]
         handler=voucher.handler_name,
@@ -213,7 +205,7 @@ def _statement(
     ledger_month: LedgerMonth | None,
     as_of_revision: int | None = None,
 ) -> MonthlyStatement:
-    end = _month_end(month)
+    end = month_end(month)
     accounts = list(
         FundAccount.objects.filter(village=village, opened_on__lte=end)
         .select_related("subject")
@@ -467,8 +459,6 @@ def vouchers_of_month(ledger_month: LedgerMonth) -> QuerySet[Voucher]:
 
 def limits_in_force(village: Region, on: date) -> list[tuple[str, Decimal]]:
     """Every threshold's label and the value in force for the village on ``on``."""
-    from qinglian.finance.models import ThresholdKey
-
     values = threshold_values(village, on)
     return [(str(key.label), values[key.value]) for key in ThresholdKey if key.value in values]
 
@@ -493,9 +483,8 @@ def fund_accounts_of(village: Region) -> QuerySet[FundAccount]:
 
 
 def subjects_for(village: Region, *, chart: str = "2004") -> QuerySet[Subject]:
-    ancestors = [village.path[:n] for n in range(1, len(village.path) + 1)]
     return Subject.objects.filter(
-        Q(region__isnull=True) | Q(region__path__in=ancestors), chart=chart
+        Q(region__isnull=True) | Q(region__path__in=ancestor_paths(village.path)), chart=chart
     ).order_by("code")
 
 
@@ -503,8 +492,6 @@ def counterparty_by_name(village: Region, name: str) -> tuple[Any, Any]:
     """(person, company) for a name as written in a contract: the one company of that name,
     else the one person of that name registered in the village; (None, None) when the
     name is unknown or ambiguous (it is then kept as text)."""
-    from qinglian.directory.models import Company, Person
-
     name = name.strip()
     if not name:
         return None, None

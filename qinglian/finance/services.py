@@ -21,11 +21,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qinglian.core.audit import audit_record
+from qinglian.core.audit import acting_user, audit_record
+from qinglian.core.calendar import month_end, month_start
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
+    CENT,
     ZERO,
     AttachmentKind,
     CorrectionKind,
@@ -45,23 +47,15 @@ from qinglian.finance.models import (
     VoucherLine,
     VoucherSignoff,
 )
+from qinglian.finance.selectors import monthly_statement, statement_content
+from qinglian.transparency.services import log_append
 
-CENT = Decimal("0.01")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 _ATTACHMENT_TYPES = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _month_end(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 def _require_village(village: Region) -> None:
@@ -142,7 +136,7 @@ def _correction(
         revision=ledger_month.revision,
         kind=kind,
         reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
     )
 
 
@@ -163,8 +157,6 @@ def _require_reason_if_settled(ledger_month: LedgerMonth, reason: str) -> str:
 @transaction.atomic
 def ledger_month_close(*, actor: Any, ledger_month: LedgerMonth) -> LedgerMonth:
     """Close a month whose statement reconciles; it then changes only by correction."""
-    from qinglian.finance.selectors import monthly_statement
-
     ledger_month = LedgerMonth.objects.select_for_update().get(pk=ledger_month.pk)
     if ledger_month.is_closed:
         raise DomainError(_("This month is already closed."))
@@ -175,7 +167,7 @@ def ledger_month_close(*, actor: Any, ledger_month: LedgerMonth) -> LedgerMonth:
         )
     ledger_month.status = LedgerMonthStatus.CLOSED
     ledger_month.closed_at = timezone.now()
-    ledger_month.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+    ledger_month.closed_by = acting_user(actor)
     ledger_month.save(update_fields=["status", "closed_at", "closed_by"])
     audit_record(
         actor=actor,
@@ -291,7 +283,7 @@ def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date
 
 
 def _check_vouchers(drafts: Iterable[VoucherDraft], village: Region, month: date) -> None:
-    first, last = month_start(month), _month_end(month)
+    first, last = month_start(month), month_end(month)
     for draft in drafts:
         _check_voucher(draft, village, first, last)
 
@@ -556,7 +548,7 @@ def ledger_month_replace(
         rows=source.rows,
         accepted=True,
         correction=correction,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
     )
     ids, line_count = _write_vouchers(
         drafts,
@@ -594,7 +586,7 @@ def ledger_import_refused(
         rows=source.rows,
         accepted=False,
         error_count=error_count,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -685,7 +677,7 @@ def voucher_attach(
         content_type=content_type,
         size=len(content),
         sha256=digest,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=acting_user(actor),
     )
     attachment.file.save(f"{digest[:16]}.{extension}", ContentFile(content), save=False)
     attachment.save()
@@ -715,9 +707,6 @@ def statement_publish(*, actor: Any, ledger_month: LedgerMonth) -> LedgerMonth:
     A corrected month is published again as a new revision; the earlier one stays
     in the log beside it.
     """
-    from qinglian.finance.selectors import monthly_statement, statement_content
-    from qinglian.transparency.services import log_append
-
     ledger_month = (
         LedgerMonth.objects.select_for_update().select_related("village").get(pk=ledger_month.pk)
     )

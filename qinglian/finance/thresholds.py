@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from qinglian.core.audit import audit_record
 from qinglian.core.errors import DomainError
-from qinglian.directory.codes import LEVEL_PATH_LENGTH
+from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Region, RegionLevel
 from qinglian.finance.models import Threshold, ThresholdKey
 
@@ -35,13 +35,6 @@ WHOLE_NUMBER_KEYS = frozenset(
 )
 # Keys that are a share of something: above 0, at most 1.
 RATIO_KEYS = frozenset({ThresholdKey.RENT_BELOW_NORM_RATIO})
-
-_PATH_LENGTHS = sorted(set(LEVEL_PATH_LENGTH.values()))
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of the region with ``path`` and of every region above it."""
-    return [path[:length] for length in _PATH_LENGTHS if length <= len(path)]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Each view: access through the policy, then a selector or a service; a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -21,11 +20,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qinglian.accounts.models import Role
 from qinglian.accounts.policy import access_object, access_region, can_reach_region, is_staff_member
+from qinglian.core.calendar import month_from_key
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
 from qinglian.finance import property_selectors, property_services, selectors, services
@@ -35,6 +34,8 @@ from qinglian.finance.forms import (
     AttachmentForm,
     ContractForm,
     FundAccountForm,
+    LedgerUploadForm,
+    ReasonForm,
     ResourceChangeForm,
     ResourceForm,
     SignoffForm,
@@ -48,54 +49,18 @@ from qinglian.finance.spreadsheet import ledger_template_xlsx
 FINANCE_EDITOR_ROLES = frozenset({Role.VILLAGE_ACCOUNTANT, Role.VILLAGE_CADRE, Role.ADMIN})
 # Roles whose signature joins a voucher's sign-off chain (the committee reviews).
 SIGNOFF_ROLES = FINANCE_EDITOR_ROLES | {Role.SUPERVISION_COMMITTEE}
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _month(text: str) -> date:
-    match = _MONTH.match(text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise Http404
-    return date(int(match[1]), int(match[2]), 1)
+    try:
+        return month_from_key(text)
+    except ValueError:
+        raise Http404 from None
 
 
 def _error_file(ledger_import: LedgerImport) -> str:
     return f"ledger-import-errors/{ledger_import.pk}.xlsx"
-
-
-class LedgerUploadForm(forms.Form):
-    month = forms.CharField(
-        label=gettext_lazy("Month"),
-        help_text=gettext_lazy("For example 2025-03."),
-        max_length=7,
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Ledger file"),
-        help_text=gettext_lazy("The template filled in (.xlsx), or a CSV file with its columns."),
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Needed only when the month is already closed or published."),
-    )
-
-    def clean_month(self) -> date:
-        match = _MONTH.match(self.cleaned_data["month"].strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise forms.ValidationError(_("Write the month as year-month, for example 2025-03."))
-        return date(int(match[1]), int(match[2]), 1)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
 
 
 @login_required

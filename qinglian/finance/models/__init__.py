@@ -1,6 +1,7 @@
 """The finance tables: ledger (chart, accounts, months, vouchers), thresholds, property."""
 
 from qinglian.finance.models.ledger import (
+    CENT,
     MONEY,
     ZERO,
     AttachmentKind,
@@ -21,6 +22,7 @@ from qinglian.finance.models.ledger import (
     VoucherAttachment,
     VoucherLine,
     VoucherSignoff,
+    cents,
 )
 from qinglian.finance.models.property import (
     Asset,
@@ -42,6 +44,7 @@ from qinglian.finance.models.property import (
 from qinglian.finance.models.thresholds import Threshold, ThresholdKey
 
 __all__ = [
+    "CENT",
     "MONEY",
     "ZERO",
     "Asset",
@@ -79,4 +82,5 @@ __all__ = [
     "VoucherAttachment",
     "VoucherLine",
     "VoucherSignoff",
+    "cents",
 ]

@@ -15,6 +15,13 @@ from qinglian.directory.models import Company, Person, Region
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal | float) -> Decimal:
+    """A sum read back from the database, to the cent: SQLite sums NUMERIC columns in
+    floating point (exact to the cent far beyond any village's books)."""
+    return Decimal(value).quantize(CENT)
 
 
 def _partial_indexes(prefix: str, fields: list[str]) -> list[models.Index]:
@@ -470,6 +477,15 @@ class VoucherLine(models.Model):
     def signed_amount(self) -> Decimal:
         """Debit positive, credit negative."""
         return self.amount if self.direction == Direction.DEBIT else -self.amount
+
+    @property
+    def counterparty_label(self) -> str:
+        """The company's or the person's name, else the name as written."""
+        if self.counterparty_company is not None:
+            return self.counterparty_company.name
+        if self.counterparty_person is not None:
+            return self.counterparty_person.name
+        return self.counterparty_name
 
 
 class SignoffRole(models.TextChoices):

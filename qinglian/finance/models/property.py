@@ -278,10 +278,10 @@ class Contract(models.Model):
 
     @property
     def counterparty_label(self) -> str:
-        if self.counterparty_company_id:
-            return str(self.counterparty_company)
-        if self.counterparty_person_id:
-            return str(self.counterparty_person)
+        if self.counterparty_company is not None:
+            return self.counterparty_company.name
+        if self.counterparty_person is not None:
+            return self.counterparty_person.name
         return self.counterparty_name
 
 

@@ -1,4 +1,4 @@
-"""Small builders for ledger tests: accounts, subjects and two-line vouchers."""
+"""Small builders for ledger tests: accounts and two-line vouchers."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from decimal import Decimal
 
 from qinglian.directory.models import Region
 from qinglian.finance.drafts import LineDraft, VoucherDraft
-from qinglian.finance.models import Direction, FundAccount, FundAccountKind, Subject
+from qinglian.finance.factories import subject
+from qinglian.finance.models import Direction, FundAccount, FundAccountKind
 from qinglian.finance.services import fund_account_open
-
-
-def subject(code: str) -> Subject:
-    return Subject.objects.get(chart="2004", code=code, region=None)
 
 
 def cash_and_bank(

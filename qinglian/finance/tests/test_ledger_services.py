@@ -8,6 +8,7 @@ import pytest
 from qinglian.core.errors import DomainError
 from qinglian.core.models import AuditEvent
 from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
+from qinglian.finance.factories import subject
 from qinglian.finance.models import (
     CorrectionKind,
     Direction,
@@ -27,7 +28,7 @@ from qinglian.finance.services import (
     voucher_record,
     voucher_sign,
 )
-from qinglian.finance.tests.ledger_helpers import cash_and_bank, payment, receipt, subject
+from qinglian.finance.tests.ledger_helpers import cash_and_bank, payment, receipt
 
 MARCH = date(2025, 3, 1)
 SOURCE = ImportSource(file_name="2025-03.xlsx", sha256="0" * 64, rows=4)
