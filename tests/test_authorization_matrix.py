@@ -106,8 +106,10 @@ MATRIX: dict[str, Route] = {
     "log:inclusion_proof": Route(statuses(200), query={"index": "0", "size": "1"}),
     "log:consistency_proof": Route(statuses(200), query={"old": "1", "new": "1"}),
     "finance:template": Route(statuses(200, anonymous=302, nobody=404)),
+    # The marked file is the upload itself (full ID numbers): bookkeepers only.
     "finance:import_errors": Route(
-        staff_page_in_a1(), kwargs=lambda o: {"pk": o["by_label"]["finance.ledgerimport"].pk}
+        statuses(404, anonymous=302, admin=200, village=200),
+        kwargs=lambda o: {"pk": o["by_label"]["finance.ledgerimport"].pk},
     ),
     "finance:ledger": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
     "finance:asset_change": Route(

@@ -198,7 +198,11 @@ def ledger_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
-    ledger_import = access_object(request.user, LedgerImport.objects.all(), pk)
+    # The file is the upload itself, ID numbers as typed: only those who keep the
+    # village's books get it back (others see ID numbers masked everywhere).
+    ledger_import = access_object(
+        request.user, LedgerImport.objects.all(), pk, roles=FINANCE_EDITOR_ROLES
+    )
     name = _error_file(ledger_import)
     if ledger_import.accepted or not default_storage.exists(name):
         raise Http404

@@ -238,3 +238,24 @@ def test_statements_reconcile_over_random_ledgers(tree, movements):
     all_lines = VoucherLine.objects.filter(account__isnull=False)
     net = sum((line.signed_amount for line in all_lines), Decimal(0))
     assert sum(previous_closing.values(), Decimal(0)) == Decimal("20000000") + net  # type: ignore[union-attr]
+
+
+def test_payment_above_the_tier_without_a_power_matter_is_flagged_once_powers_exist(
+    tree, accounts, monkeypatch
+):
+    from qinglian.finance import selectors
+
+    _cash, bank = accounts
+    road = payment(bank, "60000", on=MARCH, code="551", summary="道路硬化工程款")
+    voucher_record(actor=None, village=tree.village_a1, draft=road)
+    authorised = payment(bank, "70000", on=MARCH, code="551", summary="水渠工程款")
+    authorised.power_matter_id = 17
+    voucher_record(actor=None, village=tree.village_a1, draft=authorised)
+
+    def flagged() -> list[str]:
+        warnings = monthly_statement_for(tree.village_a1, MARCH).warnings
+        return [w for w in warnings if "60000" in w or "70000" in w]
+
+    assert flagged() == []  # no powers app yet: the rule waits
+    monkeypatch.setattr(selectors, "power_matter_rule_active", lambda: True)
+    assert len(flagged()) == 1 and "60000" in flagged()[0]

@@ -359,3 +359,27 @@ def test_books_page_shows_the_limits_in_force_with_the_townships_own(tree, villa
     assert limits["cash on hand limit (yuan)"] == Decimal("5000")
     page = client_for(village_cadre).get(f"/work/finance/{tree.village_a1.code}/")
     assert "800.00" in page.content.decode()
+
+
+def test_api_contracts_carry_due_collected_and_problems(tree, village_cadre):
+    from qinglian.finance import factories
+
+    factories.contract(tree.village_a1, number="HT-OK")
+    factories.contract(
+        tree.village_a1, number="HT-LOW", annual_rent=Decimal("1500"), area_mu=Decimal("10")
+    )
+    response = client_for(village_cadre).get(f"/api/v1/regions/{tree.village_a1.code}/contracts/")
+    assert response.status_code == 200
+    by_number = {row["number"]: row for row in response.json()}
+    assert by_number["HT-OK"]["standardised"] is True
+    assert by_number["HT-OK"]["problems"] == []
+    assert [p["code"] for p in by_number["HT-LOW"]["problems"]] == ["rent_below_norm"]
+
+
+def test_only_bookkeepers_get_the_marked_upload_back(tree, village_cadre, supervisor, accounts):
+    content = ledger_file([row("2025-03-05", 1, "999", "借", "5")])
+    upload(client_for(village_cadre), tree.village_a1.code, content)
+    refused = LedgerImport.objects.get(accepted=False)
+    url = f"/work/finance/imports/{refused.pk}/errors.xlsx"
+    assert client_for(village_cadre).get(url).status_code == 200
+    assert client_for(supervisor).get(url).status_code == 404
