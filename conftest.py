@@ -128,6 +128,19 @@ def _plain_http(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (pages are cached per village)."""
+    from django.core.cache import cache
+
+    from qinglian.disclosures.visits import visits_discard
+
+    cache.clear()
+    visits_discard()
+    yield
+    visits_discard()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a hash by design; tests that need it ask for it explicitly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -29,7 +29,15 @@ from conftest import Tree, client_for, make_user
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
-from qinglian.disclosures.services import catalog_adopt
+from qinglian.disclosures.services import (
+    catalog_adopt,
+    disclosure_open,
+    draft_attach,
+    draft_publish,
+    draft_review,
+    draft_submit,
+    draft_write,
+)
 from qinglian.finance import factories as finance_factories
 from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
@@ -98,6 +106,48 @@ MATRIX: dict[str, Route] = {
     "workbench:person_detail": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["person"].pk}),
     "workbench:person_new": Route(statuses(200, anonymous=302, nobody=404)),
     "disclosures:village_page": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "disclosures:search": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "disclosures:category": Route(
+        statuses(200), kwargs=lambda o: {"code": o["village"].code, "category": "village"}
+    ),
+    "disclosures:disclosure": Route(
+        statuses(200),
+        kwargs=lambda o: {
+            "code": o["village"].code,
+            "pk": o["by_label"]["disclosures.disclosure"].pk,
+        },
+    ),
+    # A published version's attachment is public; a draft's stays with the staff.
+    "disclosures:attachment": Route(
+        statuses(200),
+        kwargs=lambda o: {"code": o["village"].code, "pk": o["published_attachment"].pk},
+    ),
+    "disclosures_work:village": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "disclosures_work:draft_new": Route(
+        statuses(404, anonymous=302, admin=200, village=200),
+        kwargs=lambda o: {"code": o["village"].code},
+    ),
+    "disclosures_work:draft": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["draft"].pk}),
+    "disclosures_work:attachment": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"pk": o["draft_attachment"].pk}
+    ),
+    # Those who prepare the village's disclosures write, attach, send and publish.
+    **{
+        f"disclosures_work:{action}": Route(
+            statuses(404, anonymous=302, admin=302, village=302),
+            method="post",
+            kwargs=lambda o: {"pk": o["draft"].pk},
+        )
+        for action in ("draft_rewrite", "draft_attach", "draft_submit", "draft_publish")
+    },
+    # Only the supervision committee reviews.
+    "disclosures_work:draft_review": Route(
+        statuses(404, anonymous=302, supervisor=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["draft"].pk},
+    ),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),
@@ -156,7 +206,7 @@ MATRIX: dict[str, Route] = {
             method="post",
             kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"},
         )
-        for action in ("month_close", "month_reopen", "month_publish")
+        for action in ("month_close", "month_reopen", "month_submit")
     },
     "api:village_ledger": Route(
         staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
@@ -189,6 +239,12 @@ ADMIN_REFUSED_TO_OPERATOR = {
     ("directory.person", "add"),  # people are registered through the workbench
     ("core.auditevent", "add"),  # audit events are written by services only
     ("core.auditevent", "delete"),
+    # Disclosures change through drafts, review and publication only.
+    *(
+        (f"disclosures.{model}", action)
+        for model in ("disclosure", "disclosureversion")
+        for action in ("add", "delete")
+    ),
     # The books change through the finance services only; the admin shows them.
     *(
         (f"finance.{model}", action)
@@ -313,6 +369,7 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         )
     cadre = personas["village"]
     finance = finance_objects(village, person, company)
+    published = disclosure_objects(tree)
     by_label = {
         **finance,
         "directory.region": village,
@@ -325,7 +382,32 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         "accounts.roleassignment": cadre.role_assignments.first(),
         "core.auditevent": event,
     }
-    return {"village": village, "person": person, "by_label": by_label}
+    by_label.update(published.pop("disclosure_by_label"))
+    return {"village": village, "person": person, "by_label": by_label, **published}
+
+
+def disclosure_objects(tree: Tree) -> dict[str, Any]:
+    """A published text in village A1 with its attachment, and an open draft with one."""
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    rules = disclosure_open(village=tree.village_a1, item_code="VA02")
+    draft = draft_write(actor=None, disclosure=rules, body="村规民约")
+    published_attachment = draft_attach(actor=None, draft=draft, file_name="a.png", content=png)
+    draft_submit(actor=None, draft=draft)
+    draft_review(actor=None, draft=draft, approve=True)
+    version = draft_publish(actor=None, draft=draft)
+    charter = disclosure_open(village=tree.village_a1, item_code="VA01")
+    open_draft = draft_write(actor=None, disclosure=charter, body="自治章程")
+    return {
+        "draft": open_draft,
+        "draft_attachment": draft_attach(
+            actor=None, draft=open_draft, file_name="b.png", content=png
+        ),
+        "published_attachment": published_attachment,
+        "disclosure_by_label": {
+            "disclosures.disclosure": rules,
+            "disclosures.disclosureversion": version,
+        },
+    }
 
 
 def finance_objects(village: Any, person: Any, company: Any) -> dict[str, Any]:

@@ -52,12 +52,13 @@ import hashlib
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from qinglian.core.audit import audit_record
 from qinglian.core.calendar import month_end
@@ -71,6 +72,7 @@ from qinglian.directory.models import (
     Term,
     subtree_q,
 )
+from qinglian.disclosures.services import draft_publish, draft_review, statement_submit
 from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     CENT,
@@ -84,6 +86,7 @@ from qinglian.finance.models import (
     Direction,
     FundAccount,
     FundAccountKind,
+    LedgerMonth,
     PaymentMethod,
     Resource,
     ResourceKind,
@@ -106,7 +109,6 @@ from qinglian.finance.services import (
     fund_account_open,
     ledger_month_close,
     ledger_month_replace,
-    statement_publish,
     voucher_sign,
 )
 
@@ -1376,6 +1378,34 @@ def _source(village: Region, month: date, drafts: list[VoucherDraft]) -> ImportS
     )
 
 
+# Planted lateness: the first village has not published its last month (overdue on
+# its page), the second published one month nine days after the due date.
+UNPUBLISHED_STATEMENT = (0, LEDGER_LAST_MONTH)
+LATE_STATEMENT = (1, date(2026, 8, 1))
+
+
+def _statement_published_at(ordinal: int, month: date, seed: int) -> datetime | None:
+    """When the demo posted the month's list: a few days before the 10th of the next month."""
+    if (ordinal, month) == UNPUBLISHED_STATEMENT:
+        return None
+    rng = random.Random(f"qinglian-demo:{seed}:posted:{ordinal}:{month}")
+    due = (month + timedelta(days=40)).replace(day=10)
+    day = (
+        due + timedelta(days=9)
+        if (ordinal, month) == LATE_STATEMENT
+        else due - timedelta(days=rng.randint(1, 7))
+    )
+    posted = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    return min(posted, timezone.now())
+
+
+def _publish_statement(ledger_month: LedgerMonth, published_at: datetime) -> None:
+    """The monthly list goes through the supervision committee's review, then out."""
+    draft = statement_submit(actor=None, ledger_month=ledger_month)
+    draft_review(actor=None, draft=draft, approve=True)
+    draft_publish(actor=None, draft=draft, published_at=published_at)
+
+
 def _sign(village: _Village, vouchers: list[Voucher], rng: random.Random) -> int:
     """The joint sign-off chain on the month's largest payments; returns signatures added."""
     chain = [
@@ -1519,8 +1549,9 @@ def _village_books(
         ledger_month = ledger_import.vouchers.first().ledger_month  # type: ignore[union-attr]
         ledger_month_close(actor=None, ledger_month=ledger_month)
         counts.months_closed += 1
-        if month in published:
-            statement_publish(actor=None, ledger_month=ledger_month)
+        published_at = _statement_published_at(village.ordinal, month, seed)
+        if month in published and published_at is not None:
+            _publish_statement(ledger_month, published_at)
             counts.statements_published += 1
         if month in signed:
             vouchers = list(

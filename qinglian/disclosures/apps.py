@@ -1,8 +1,8 @@
 """disclosures: what each village makes public, and the public village page /v/<code>/.
 
-So far: the village page with the published cadre roster, each line stamped with
-its place in the publication log, and the log's current checkpoint. The
-disclosure catalog, drafts, review and publication come with issue 4.
+The disclosure catalog (versions per region, due dates), drafts reviewed by the
+supervision committee, published versions frozen and entered in the publication
+log, corrections as new versions with a public reason, and the village page.
 """
 
 from django.apps import AppConfig
@@ -13,3 +13,10 @@ class DisclosuresConfig(AppConfig):
     name = "qinglian.disclosures"
     label = "disclosures"
     verbose_name = _("Village affairs disclosure")
+
+    def ready(self) -> None:
+        from qinglian.disclosures.records import disclosure_live_content
+        from qinglian.disclosures.services import DISCLOSURE_RECORD
+        from qinglian.transparency import records
+
+        records.register(DISCLOSURE_RECORD, disclosure_live_content)

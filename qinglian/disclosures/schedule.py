@@ -9,6 +9,7 @@ number of days after the event (3 unless the item says otherwise).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,3 +73,33 @@ def periods_between(
 
 def event_due(happened_on: date, event_days: int | None = None) -> date:
     return happened_on + timedelta(days=DEFAULT_EVENT_DAYS if event_days is None else event_days)
+
+
+_KEY = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
+)
+
+
+def period_from_key(frequency: str, key: str, due_day: int | None = None) -> Period:
+    """The period a key names ("2025-03", "2025-Q1", "2025-H1", "2025") for that frequency.
+
+    Raises ValueError when the key does not name a period of that frequency.
+    """
+    match = _KEY.match(key)
+    if match is None or not is_periodic(frequency):
+        raise ValueError(key)
+    year = int(match["year"])
+    if match["month"]:
+        month = int(match["month"])
+    elif match["quarter"]:
+        month = (int(match["quarter"]) - 1) * 3 + 1
+    elif match["half"]:
+        month = (int(match["half"]) - 1) * 6 + 1
+    else:
+        month = 1
+    if not 1 <= month <= 12:
+        raise ValueError(key)
+    period = period_containing(frequency, date(year, month, 1), due_day)
+    if period.key != key:
+        raise ValueError(key)
+    return period

@@ -7,11 +7,23 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from qinglian.core.calendar import add_months
 from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Post, Region, Term
-from qinglian.disclosures.models import Catalog, CatalogItem
+from qinglian.disclosures.models import (
+    Catalog,
+    CatalogItem,
+    Category,
+    Disclosure,
+    DisclosureDraft,
+    DisclosureVersion,
+    DraftState,
+)
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.selectors import entries_for_records
+
+# The catalog item of the monthly financial list (domain.md §15.1).
+STATEMENT_ITEM = "FA01"
 
 
 @dataclass(frozen=True)
@@ -65,3 +77,87 @@ def catalog_for(region: Region, on: date) -> Catalog | None:
 
 def catalog_items(catalog: Catalog) -> QuerySet[CatalogItem]:
     return catalog.items.order_by("order")
+
+
+# --- disclosures ------------------------------------------------------------------------
+
+# The village page and the staff calendar look this far back for what is late or missing.
+CALENDAR_MONTHS = 12
+LATEST_PER_CATEGORY = 12
+# Money first: it is what villagers ask about most.
+TAB_ORDER = [Category.FINANCE, Category.VILLAGE, Category.PARTY, Category.GOVERNMENT]
+
+
+def calendar_start(today: date) -> date:
+    return add_months(today.replace(day=1), -CALENDAR_MONTHS)
+
+
+def items_written_by_hand(village: Region, on: date) -> list[CatalogItem]:
+    """Catalog items a village writes itself (the monthly list comes from the books)."""
+    catalog = catalog_for(village, on)
+    if catalog is None:
+        return []
+    return list(catalog_items(catalog).exclude(code=STATEMENT_ITEM))
+
+
+def drafts_open(region: Region) -> QuerySet[DisclosureDraft]:
+    return (
+        DisclosureDraft.objects.filter(disclosure__village__path__startswith=region.path)
+        .exclude(state=DraftState.PUBLISHED)
+        .select_related("disclosure__village")
+        .order_by("prepared_at")
+    )
+
+
+def published_recently(village: Region, limit: int = 200) -> list[Disclosure]:
+    """The village's published disclosures, most recently published first."""
+    return list(
+        Disclosure.objects.filter(village=village, versions_published__gt=0).order_by(
+            "-last_published_at"
+        )[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CategoryTab:
+    category: str
+    label: str
+    disclosures: list[Disclosure]
+    more: bool
+
+
+def latest_by_category(village: Region) -> list[CategoryTab]:
+    """Each category's latest published items (one query), in the order of the categories."""
+    grouped: dict[str, list[Disclosure]] = {c: [] for c in Category.values}
+    counts: dict[str, int] = dict.fromkeys(Category.values, 0)
+    for disclosure in published_recently(village, limit=LATEST_PER_CATEGORY * 8):
+        counts[disclosure.category] += 1
+        if len(grouped[disclosure.category]) < LATEST_PER_CATEGORY:
+            grouped[disclosure.category].append(disclosure)
+    return [
+        CategoryTab(c, str(c.label), grouped[c], counts[c] > LATEST_PER_CATEGORY)
+        for c in TAB_ORDER
+        if grouped[c] or c != Category.GOVERNMENT
+    ]
+
+
+def published_in_category(village: Region, category: str) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(
+        village=village, category=category, versions_published__gt=0
+    ).order_by("-period_end", "-last_published_at")
+
+
+def search_published(village: Region, query: str) -> QuerySet[Disclosure]:
+    """Published disclosures whose title or published text holds every word of ``query``."""
+    found = Disclosure.objects.filter(village=village, versions_published__gt=0)
+    for word in query.split()[:5]:
+        found = found.filter(search_text__icontains=word[:40])
+    return found.order_by("-last_published_at")
+
+
+def disclosure_public(village: Region, pk: int) -> Disclosure | None:
+    return Disclosure.objects.filter(village=village, pk=pk, versions_published__gt=0).first()
+
+
+def versions_of(disclosure: Disclosure) -> list[DisclosureVersion]:
+    return list(disclosure.versions.order_by("number"))

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qinglian.core.audit import audit_record
+from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.errors import DomainError
+from qinglian.core.files import DOCUMENT_MAX_BYTES, document_extension, document_type
 from qinglian.directory.models import Region, RegionLevel
-from qinglian.disclosures.models import Catalog, CatalogItem
-from qinglian.disclosures.selectors import catalog_for
+from qinglian.disclosures.masking import mask_numbers, mask_table
+from qinglian.disclosures.models import (
+    Catalog,
+    CatalogItem,
+    ContentKind,
+    Disclosure,
+    DisclosureAttachment,
+    DisclosureDraft,
+    DisclosureVersion,
+    DraftState,
+    Frequency,
+)
+from qinglian.disclosures.schedule import event_due, is_periodic, period_from_key
+from qinglian.disclosures.selectors import STATEMENT_ITEM, catalog_for
+from qinglian.finance.models import LedgerMonth
+from qinglian.finance.selectors import monthly_statement, statement_content
+from qinglian.finance.services import STATEMENT_RECORD, statement_publish, statement_record_id
+from qinglian.transparency.models import LogEntry
+from qinglian.transparency.services import log_append
 
 
 @transaction.atomic
@@ -63,3 +84,449 @@ def catalog_adopt(*, actor: Any, region: Region, effective_from: date, note: str
         data={"from": source.pk, "effective_from": effective_from.isoformat()},
     )
     return catalog
+
+
+# --- drafts, review and publication -------------------------------------------------
+
+DISCLOSURE_RECORD = "disclosure"
+TABLE_MAX_ROWS = 5000
+TABLE_MAX_COLUMNS = 12
+_EDITABLE = (DraftState.DRAFT, DraftState.RETURNED)
+
+
+def disclosure_record_id(disclosure: Disclosure, number: int) -> str:
+    return f"{disclosure.village.code}/{disclosure.item_code}/{disclosure.period_key}/v{number}"
+
+
+def _item(village: Region, item_code: str, on: date) -> CatalogItem:
+    catalog = catalog_for(village, on)
+    item = catalog.items.filter(code=item_code).first() if catalog else None
+    if item is None:
+        raise DomainError(
+            _("Item %(code)s is not in the village's disclosure catalog.") % {"code": item_code},
+            field="item",
+        )
+    return item
+
+
+def disclosure_open(
+    *,
+    village: Region,
+    item_code: str,
+    period_key: str = "",
+    event_on: date | None = None,
+    title: str = "",
+) -> Disclosure:
+    """The village's disclosure of that item for that period (or event), made if new.
+
+    A periodic item takes a period key of its frequency; an event or a matter put
+    before a decision takes the day it happened (a new disclosure each time); a
+    standing item has one disclosure, updated by new versions.
+    """
+    if not village.is_village:
+        raise DomainError(_("Only a village publishes disclosures."), field="village")
+    today = timezone.localdate()
+    item = _item(village, item_code, event_on or today)
+    period_start = period_end = due_on = None
+    if is_periodic(item.frequency):
+        try:
+            period = period_from_key(item.frequency, period_key, item.due_day)
+        except ValueError:
+            raise DomainError(
+                _("“%(key)s” is not a period of this item (%(frequency)s).")
+                % {"key": period_key, "frequency": item.get_frequency_display()},
+                field="period",
+            ) from None
+        period_start, period_end, due_on = period.start, period.end, period.due_on
+        existing = Disclosure.objects.filter(
+            village=village, item_code=item_code, period_key=period.key
+        ).first()
+        if existing:
+            return existing
+    elif item.frequency == Frequency.STANDING:
+        period_key = "standing"
+        existing = Disclosure.objects.filter(
+            village=village, item_code=item_code, period_key=period_key
+        ).first()
+        if existing:
+            return existing
+    else:
+        if event_on is None:
+            raise DomainError(_("Say on which day it happened."), field="event_on")
+        if event_on > today:
+            raise DomainError(_("The day it happened cannot be in the future."), field="event_on")
+        same_day = Disclosure.objects.filter(
+            village=village, item_code=item_code, period_start=event_on
+        ).count()
+        period_key = f"E{event_on.isoformat()}-{same_day + 1}"
+        period_start = period_end = event_on
+        if item.frequency == Frequency.EVENT:
+            due_on = event_due(event_on, item.event_days)
+    return Disclosure.objects.create(
+        village=village,
+        item_code=item.code,
+        category=item.category,
+        title=(title.strip() or item.title_zh)[:200],
+        period_key=period_key,
+        period_start=period_start,
+        period_end=period_end,
+        due_on=due_on,
+    )
+
+
+def _open_draft(disclosure: Disclosure) -> DisclosureDraft | None:
+    return disclosure.drafts.exclude(state=DraftState.PUBLISHED).first()
+
+
+def _check_table(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    columns = [str(c).strip()[:40] for c in columns]
+    if not columns or not all(columns):
+        raise DomainError(_("Every column of the list needs a heading."), field="table")
+    if len(columns) > TABLE_MAX_COLUMNS:
+        raise DomainError(
+            _("A list has at most %(n)d columns.") % {"n": TABLE_MAX_COLUMNS}, field="table"
+        )
+    if not rows:
+        raise DomainError(_("The list has no rows."), field="table")
+    if len(rows) > TABLE_MAX_ROWS:
+        raise DomainError(
+            _("A list has at most %(n)d rows.") % {"n": TABLE_MAX_ROWS}, field="table"
+        )
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(columns):
+            raise DomainError(
+                _("Row %(row)d has %(got)d values; the list has %(want)d columns.")
+                % {"row": number, "got": len(row), "want": len(columns)},
+                field="table",
+            )
+    return columns, [[str(cell).strip()[:200] for cell in row] for row in rows]
+
+
+@transaction.atomic
+def draft_write(
+    *,
+    actor: Any,
+    disclosure: Disclosure,
+    body: str = "",
+    columns: list[str] | None = None,
+    rows: list[list[str]] | None = None,
+    change_reason: str = "",
+) -> DisclosureDraft:
+    """Write (or rewrite) the disclosure's open draft: text, or a list masked on the way in.
+
+    A disclosure already published needs a public reason for its new version.
+    """
+    disclosure = (
+        Disclosure.objects.select_for_update().select_related("village").get(pk=disclosure.pk)
+    )
+    draft = _open_draft(disclosure)
+    if draft is not None and draft.state not in _EDITABLE:
+        raise DomainError(
+            _("This draft is %(state)s; it can no longer be changed.")
+            % {"state": draft.get_state_display()}
+        )
+    if draft is not None and draft.kind == ContentKind.STATEMENT:
+        raise DomainError(_("A monthly financial list comes from the books; correct the books."))
+    body = body.strip()
+    table: dict[str, Any] = {}
+    if columns is not None or rows is not None:
+        clean_columns, clean_rows = _check_table(columns or [], rows or [])
+        table = {"columns": clean_columns, "rows": mask_table(clean_columns, clean_rows)}
+        kind = ContentKind.TABLE
+    else:
+        if not body:
+            raise DomainError(_("Write what is to be disclosed."), field="body")
+        kind = ContentKind.TEXT
+    change_reason = change_reason.strip()
+    if disclosure.is_published and not change_reason:
+        raise DomainError(
+            _("This item is already published: say publicly why it changes."),
+            field="change_reason",
+        )
+    if draft is None:
+        draft = DisclosureDraft(disclosure=disclosure, prepared_by=acting_user(actor))
+    draft.kind = kind
+    draft.body = mask_numbers(body)
+    draft.table = table
+    draft.change_reason = change_reason
+    draft.state = DraftState.DRAFT
+    draft.save()
+    audit_record(
+        actor=actor,
+        verb="disclosure.drafted",
+        target=draft,
+        region_path=disclosure.village.path,
+        data={"disclosure": disclosure.pk, "kind": kind},
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_attach(
+    *, actor: Any, draft: DisclosureDraft, file_name: str, content: bytes
+) -> DisclosureAttachment:
+    """Attach a photo or a PDF to a draft still being written."""
+    draft = (
+        DisclosureDraft.objects.select_for_update()
+        .select_related("disclosure__village")
+        .get(pk=draft.pk)
+    )
+    if draft.state not in _EDITABLE:
+        raise DomainError(_("Attachments can only be added while the draft is being written."))
+    if not content:
+        raise DomainError(_("The file is empty."), field="file")
+    if len(content) > DOCUMENT_MAX_BYTES:
+        raise DomainError(_("The file is larger than 10 MB."), field="file")
+    content_type = document_type(content)
+    if content_type is None:
+        raise DomainError(_("Attach a PDF, a JPEG or a PNG image."), field="file")
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = DisclosureAttachment(
+        draft=draft,
+        name=(file_name.strip() or digest[:16])[:100],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+    )
+    attachment.file.save(
+        f"{digest[:16]}.{document_extension(content_type)}", ContentFile(content), save=False
+    )
+    attachment.save()
+    audit_record(
+        actor=actor,
+        verb="disclosure.attached",
+        target=attachment,
+        region_path=draft.disclosure.village.path,
+        data={"draft": draft.pk, "sha256": digest},
+    )
+    return attachment
+
+
+@transaction.atomic
+def statement_submit(*, actor: Any, ledger_month: LedgerMonth) -> DisclosureDraft:
+    """Send a closed month's financial list to the supervision committee for review.
+
+    The draft holds the statement as it stands at the month's current revision;
+    publishing it later checks that the books have not changed since.
+    """
+    ledger_month = LedgerMonth.objects.select_related("village").get(pk=ledger_month.pk)
+    if not ledger_month.is_closed:
+        raise DomainError(_("Close the month before sending its list for review."))
+    if ledger_month.published_revision == ledger_month.revision:
+        raise DomainError(_("This statement is already published."))
+    statement = monthly_statement(ledger_month)
+    if statement.errors:
+        raise DomainError(
+            _("The statement cannot be published: %(errors)s")
+            % {"errors": "; ".join(statement.errors)}
+        )
+    disclosure = disclosure_open(
+        village=ledger_month.village,
+        item_code=STATEMENT_ITEM,
+        period_key=f"{ledger_month.month:%Y-%m}",
+    )
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    reasons = [
+        c.reason
+        for c in statement.corrections
+        if c.revision > (ledger_month.published_revision or 0)
+    ]
+    draft = _open_draft(disclosure) or DisclosureDraft(
+        disclosure=disclosure, prepared_by=acting_user(actor)
+    )
+    draft.kind = ContentKind.STATEMENT
+    draft.body = ""
+    draft.table = statement_content(statement)
+    draft.change_reason = "; ".join(reasons) if disclosure.is_published else ""
+    draft.source = f"ledger_month:{ledger_month.pk}:r{ledger_month.revision}"
+    draft.state = DraftState.SUBMITTED
+    draft.submitted_at = timezone.now()
+    draft.reviewed_by = None
+    draft.reviewed_at = None
+    draft.save()
+    audit_record(
+        actor=actor,
+        verb="disclosure.submitted",
+        target=draft,
+        region_path=ledger_month.village.path,
+        data={"disclosure": disclosure.pk, "source": draft.source},
+    )
+    return draft
+
+
+def _locked_draft(draft: DisclosureDraft) -> DisclosureDraft:
+    return (
+        DisclosureDraft.objects.select_for_update()
+        .select_related("disclosure__village")
+        .get(pk=draft.pk)
+    )
+
+
+@transaction.atomic
+def draft_submit(*, actor: Any, draft: DisclosureDraft) -> DisclosureDraft:
+    draft = _locked_draft(draft)
+    if draft.state not in _EDITABLE:
+        raise DomainError(_("Only a draft being written can be sent for review."))
+    draft.state = DraftState.SUBMITTED
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=["state", "submitted_at"])
+    audit_record(
+        actor=actor,
+        verb="disclosure.submitted",
+        target=draft,
+        region_path=draft.disclosure.village.path,
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_review(
+    *, actor: Any, draft: DisclosureDraft, approve: bool, comment: str = ""
+) -> DisclosureDraft:
+    """The supervision committee signs the draft, or sends it back saying what is wrong.
+
+    Whoever prepared a draft cannot sign it.
+    """
+    draft = _locked_draft(draft)
+    if draft.state != DraftState.SUBMITTED:
+        raise DomainError(_("Only a draft awaiting review can be reviewed."))
+    user = acting_user(actor)
+    if user is not None and draft.prepared_by_id == user.pk:
+        raise DomainError(_("Whoever prepared a disclosure cannot sign it."))
+    comment = comment.strip()
+    if not approve and not comment:
+        raise DomainError(_("Say what must change before it can be signed."), field="comment")
+    draft.state = DraftState.SIGNED if approve else DraftState.RETURNED
+    draft.reviewed_by = user
+    draft.reviewed_at = timezone.now()
+    draft.review_comment = comment
+    draft.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
+    audit_record(
+        actor=actor,
+        verb="disclosure.signed" if approve else "disclosure.returned",
+        target=draft,
+        region_path=draft.disclosure.village.path,
+        data={"comment": comment} if comment else None,
+    )
+    return draft
+
+
+def searchable_text(title: str, content: dict[str, Any]) -> str:
+    """What the village page's search looks in: the title and every published word."""
+    words = [title, content.get("body", "")]
+    table = content.get("table") or {}
+    words += [" ".join(row) for row in table.get("rows", [])]
+    for side in ("income", "expense"):
+        for group in content.get(side, []):
+            words.append(group["name"])
+            words += [f"{line['summary']} {line['counterparty']}" for line in group["lines"]]
+    return "\n".join(w for w in words if w)[:20000]
+
+
+def version_content(draft: DisclosureDraft, number: int) -> dict[str, Any]:
+    """What a published version of text or a list holds (and the log keeps)."""
+    disclosure = draft.disclosure
+    return {
+        "village": disclosure.village.code,
+        "village_name": disclosure.village.name,
+        "item": disclosure.item_code,
+        "title": disclosure.title,
+        "period": disclosure.period_key,
+        "version": number,
+        "kind": draft.kind,
+        "body": draft.body,
+        "table": draft.table,
+        "attachments": [
+            {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+            for a in draft.attachments.all()
+        ],
+        "change_reason": draft.change_reason,
+        "reviewed_on": draft.reviewed_at.date().isoformat() if draft.reviewed_at else None,
+    }
+
+
+def _statement_entry(
+    actor: Any, draft: DisclosureDraft, published_at: datetime
+) -> tuple[dict[str, Any], LogEntry]:
+    """Publish the month the draft was made from, if the books have not changed since."""
+    _kind, pk, revision = draft.source.split(":")
+    ledger_month = LedgerMonth.objects.get(pk=int(pk))
+    if f"r{ledger_month.revision}" != revision or not ledger_month.is_closed:
+        raise DomainError(
+            _("The books of this month changed after the review: send the list for review again.")
+        )
+    ledger_month = statement_publish(
+        actor=actor, ledger_month=ledger_month, published_at=published_at
+    )
+    entry = LogEntry.objects.get(
+        record_type=STATEMENT_RECORD,
+        record_id=statement_record_id(ledger_month, ledger_month.revision),
+    )
+    return draft.table, entry
+
+
+@transaction.atomic
+def draft_publish(
+    *, actor: Any, draft: DisclosureDraft, published_at: datetime | None = None
+) -> DisclosureVersion:
+    """Publish a signed draft as the disclosure's next version, frozen and entered in the log.
+
+    ``published_at`` is for history brought from an earlier system (the day it was
+    first posted on the board); it cannot be in the future.
+    """
+    draft = _locked_draft(draft)
+    disclosure = Disclosure.objects.select_for_update().get(pk=draft.disclosure_id)
+    if draft.state != DraftState.SIGNED:
+        raise DomainError(_("Nothing is published before the supervision committee signs it."))
+    number = disclosure.versions_published + 1
+    now = timezone.now()
+    if published_at is not None:
+        if published_at > now:
+            raise DomainError(_("A publication date cannot be in the future."))
+        now = published_at
+    if draft.kind == ContentKind.STATEMENT:
+        content, entry = _statement_entry(actor, draft, now)
+    else:
+        content = version_content(draft, number)
+        entry = log_append(
+            record_type=DISCLOSURE_RECORD,
+            record_id=disclosure_record_id(draft.disclosure, number),
+            region_path=draft.disclosure.village.path,
+            content=content,
+            published_at=now,
+        )
+    version = DisclosureVersion.objects.create(
+        disclosure=disclosure,
+        number=number,
+        draft=draft,
+        kind=draft.kind,
+        content=content,
+        change_reason=draft.change_reason,
+        published_at=now,
+        published_by=acting_user(actor),
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        log_index=entry.index,
+    )
+    draft.state = DraftState.PUBLISHED
+    draft.save(update_fields=["state"])
+    disclosure.versions_published = number
+    disclosure.first_published_at = disclosure.first_published_at or now
+    disclosure.last_published_at = now
+    disclosure.search_text = searchable_text(disclosure.title, content)
+    disclosure.save(
+        update_fields=[
+            "versions_published",
+            "first_published_at",
+            "last_published_at",
+            "search_text",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        verb="disclosure.published",
+        target=version,
+        region_path=draft.disclosure.village.path,
+        data={"version": number, "log_index": entry.index},
+    )
+    return version

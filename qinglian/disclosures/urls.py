@@ -3,4 +3,10 @@ from django.urls import path
 from qinglian.disclosures import views
 
 app_name = "disclosures"
-urlpatterns = [path("<str:code>/", views.village_page, name="village_page")]
+urlpatterns = [
+    path("<str:code>/", views.village_page, name="village_page"),
+    path("<str:code>/search/", views.search, name="search"),
+    path("<str:code>/c/<str:category>/", views.category_page, name="category"),
+    path("<str:code>/d/<int:pk>/", views.disclosure_page, name="disclosure"),
+    path("<str:code>/files/<int:pk>/", views.attachment_public, name="attachment"),
+]

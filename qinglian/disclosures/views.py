@@ -1,24 +1,130 @@
-"""The public village page: what a villager sees after scanning the village's code."""
+"""The public village page: what a villager sees after scanning the village's code.
+
+The page's body is the same for every visitor until something new is published
+(the log grows) or the day changes (what is late changes), so it is rendered once
+per village, language and log size and kept in the cache; each visit costs the
+village's row, the log's size and a cache read.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from qinglian.disclosures import selectors
-from qinglian.transparency.selectors import checkpoint_latest
+from qinglian.directory.models import Region
+from qinglian.disclosures import calendar, selectors
+from qinglian.disclosures.models import Category, DisclosureAttachment
+from qinglian.disclosures.visits import visit_record, visits_summary
+from qinglian.transparency.models import LogEntry
+from qinglian.transparency.selectors import checkpoint_latest, log_size
+
+BODY_SECONDS = 3600
+VISITS_SECONDS = 60
 
 
-def village_page(request: HttpRequest, code: str) -> HttpResponse:
+def _village(code: str) -> Region:
     village = selectors.village_public(code)
     if village is None:
         raise Http404
-    return render(
-        request,
-        "disclosures/village_page.html",
+    return village
+
+
+def village_body(village: Region) -> str:
+    """The page's body: latest items by category, what is late or missing, the cadres."""
+    today = timezone.localdate()
+    lines = calendar.calendar([village], selectors.calendar_start(today), today)
+    return render_to_string(
+        "disclosures/village_body.html",
         {
             "village": village,
+            "tabs": selectors.latest_by_category(village),
+            "overdue": calendar.overdue_by_item(lines),
             "roster": selectors.cadre_roster(village),
             "checkpoint": checkpoint_latest(),
         },
     )
+
+
+def village_page(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(code)
+    visit_record(village.pk, request)
+    key = f"village-page:{village.pk}:{get_language()}:{log_size()}:{timezone.localdate()}"
+    body = cache.get(key)
+    if body is None:
+        body = village_body(village)
+        cache.set(key, body, BODY_SECONDS)
+    visits_key = f"village-visits:{village.pk}"
+    visits = cache.get(visits_key)
+    if visits is None:
+        visits = visits_summary(village.pk)
+        cache.set(visits_key, visits, VISITS_SECONDS)
+    return render(
+        request,
+        "disclosures/village_page.html",
+        {"village": village, "body": mark_safe(body), "visits": visits},  # noqa: S308 (our own render)
+    )
+
+
+def category_page(request: HttpRequest, code: str, category: str) -> HttpResponse:
+    village = _village(code)
+    if category not in Category.values:
+        raise Http404
+    page = Paginator(selectors.published_in_category(village, category), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "disclosures/category.html",
+        {"village": village, "category": Category(category).label, "page": page},
+    )
+
+
+def search(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(code)
+    query = request.GET.get("q", "").strip()[:100]
+    found = selectors.search_published(village, query)[:50] if query else []
+    return render(
+        request, "disclosures/search.html", {"village": village, "query": query, "found": found}
+    )
+
+
+def disclosure_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One published item: its current version, or an earlier one, and how it changed."""
+    village = _village(code)
+    disclosure = selectors.disclosure_public(village, pk)
+    if disclosure is None:
+        raise Http404
+    versions = selectors.versions_of(disclosure)
+    try:
+        number = int(request.GET.get("v", len(versions)))
+        version = versions[number - 1]
+    except (ValueError, IndexError):
+        raise Http404 from None
+    return render(
+        request,
+        "disclosures/disclosure.html",
+        {
+            "village": village,
+            "disclosure": disclosure,
+            "version": version,
+            "versions": versions,
+            "latest": version.number == len(versions),
+            "entry": LogEntry.objects.filter(index=version.log_index).first(),
+        },
+    )
+
+
+def attachment_public(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A published version's attachment (a draft's attachments stay with the staff)."""
+    attachment = DisclosureAttachment.objects.filter(
+        pk=pk, draft__disclosure__village__code=code, draft__state="published"
+    ).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

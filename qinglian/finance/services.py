@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.calendar import month_end, month_start
 from qinglian.core.errors import DomainError
+from qinglian.core.files import DOCUMENT_MAX_BYTES, document_extension, document_type
 from qinglian.directory.models import Region
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
@@ -49,13 +50,6 @@ from qinglian.finance.models import (
 )
 from qinglian.finance.selectors import monthly_statement, statement_content
 from qinglian.transparency.services import log_append
-
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-_ATTACHMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
 
 def _require_village(village: Region) -> None:
@@ -664,13 +658,13 @@ def voucher_attach(
         raise DomainError(_("Unknown kind of attachment."), field="kind")
     if not content:
         raise DomainError(_("The file is empty."), field="file")
-    if len(content) > ATTACHMENT_MAX_BYTES:
+    if len(content) > DOCUMENT_MAX_BYTES:
         raise DomainError(_("The file is larger than 10 MB."), field="file")
-    content_type = next((ct for magic, ct in _ATTACHMENT_TYPES if content.startswith(magic)), None)
+    content_type = document_type(content)
     if content_type is None:
         raise DomainError(_("Attach a PDF, a JPEG or a PNG image."), field="file")
     digest = hashlib.sha256(content).hexdigest()
-    extension = content_type.rsplit("/", 1)[1].replace("jpeg", "jpg")
+    extension = document_extension(content_type)
     attachment = VoucherAttachment(
         voucher=voucher,
         kind=kind,
@@ -701,11 +695,14 @@ def statement_record_id(ledger_month: LedgerMonth, revision: int) -> str:
 
 
 @transaction.atomic
-def statement_publish(*, actor: Any, ledger_month: LedgerMonth) -> LedgerMonth:
+def statement_publish(
+    *, actor: Any, ledger_month: LedgerMonth, published_at: datetime | None = None
+) -> LedgerMonth:
     """Publish a closed month's statement: appended to the verifiable log, never edited.
 
     A corrected month is published again as a new revision; the earlier one stays
-    in the log beside it.
+    in the log beside it. ``published_at`` is for history brought from an earlier
+    system (the day it was first posted); it cannot be in the future.
     """
     ledger_month = (
         LedgerMonth.objects.select_for_update().select_related("village").get(pk=ledger_month.pk)
@@ -721,6 +718,10 @@ def statement_publish(*, actor: Any, ledger_month: LedgerMonth) -> LedgerMonth:
             % {"errors": "; ".join(statement.errors)}
         )
     now = timezone.now()
+    if published_at is not None:
+        if published_at > now:
+            raise DomainError(_("A publication date cannot be in the future."))
+        now = published_at
     entry = log_append(
         record_type=STATEMENT_RECORD,
         record_id=statement_record_id(ledger_month, ledger_month.revision),

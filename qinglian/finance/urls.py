@@ -23,5 +23,5 @@ urlpatterns = [
     path("<str:code>/<str:month>/", views.statement, name="statement"),
     path("<str:code>/<str:month>/close/", views.month_close, name="month_close"),
     path("<str:code>/<str:month>/reopen/", views.month_reopen, name="month_reopen"),
-    path("<str:code>/<str:month>/publish/", views.month_publish, name="month_publish"),
+    path("<str:code>/<str:month>/submit/", views.month_submit, name="month_submit"),
 ]

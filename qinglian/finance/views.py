@@ -27,6 +27,7 @@ from qinglian.accounts.policy import access_object, access_region, can_reach_reg
 from qinglian.core.calendar import month_from_key
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Region
+from qinglian.disclosures.services import statement_submit
 from qinglian.finance import property_selectors, property_services, selectors, services
 from qinglian.finance.forms import (
     AssetChangeForm,
@@ -45,7 +46,7 @@ from qinglian.finance.models import Asset, LedgerImport, LedgerMonth, Resource, 
 from qinglian.finance.property_services import ContractInput
 from qinglian.finance.spreadsheet import ledger_template_xlsx
 
-# Roles that keep a village's books: record, import, close and publish.
+# Roles that keep a village's books: record, import, close and send for publication.
 FINANCE_EDITOR_ROLES = frozenset({Role.VILLAGE_ACCOUNTANT, Role.VILLAGE_CADRE, Role.ADMIN})
 # Roles whose signature joins a voucher's sign-off chain (the committee reviews).
 SIGNOFF_ROLES = FINANCE_EDITOR_ROLES | {Role.SUPERVISION_COMMITTEE}
@@ -142,15 +143,19 @@ def month_reopen(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def month_publish(request: HttpRequest, code: str, month: str) -> HttpResponse:
+def month_submit(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    """Send the closed month's list to the supervision committee; it is published once signed."""
     ledger_month = _editable_month(request, code, month)
     try:
-        services.statement_publish(actor=request.user, ledger_month=ledger_month)
+        draft = statement_submit(actor=request.user, ledger_month=ledger_month)
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("The statement is published and entered in the public log."))
-    return redirect("finance:statement", code=code, month=month)
+        return redirect("finance:statement", code=code, month=month)
+    messages.success(
+        request,
+        _("The list is with the supervision committee; it is published once they sign it."),
+    )
+    return redirect("disclosures_work:draft", pk=draft.pk)
 
 
 @login_required

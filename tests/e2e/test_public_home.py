@@ -56,7 +56,8 @@ def test_villager_opens_the_village_page_and_sees_the_log_stamps(
     page.get_by_role("link", name=villages[0].name).click()
 
     expect(page).to_have_url(re.compile(rf"/v/{villages[0].code}/$"))
-    roster = page.locator("#cadre-roster li")
+    page.locator(".tabs > label", has_text="村干部").click()  # the cadres' tab, without JavaScript
+    roster = page.locator("#panel-cadres li")
     expect(roster.first).to_be_visible()
     expect(roster.first.locator(".log-stamp")).to_have_text(re.compile(r"#\d+ · [0-9a-f]{12}"))
     expect(page.locator("#log-checkpoint")).to_contain_text("检查点")

@@ -28,6 +28,7 @@ from qinglian.demo.finance import (
     ledger_months,
 )
 from qinglian.directory.models import Region, RegionLevel
+from qinglian.disclosures.models import Disclosure
 from qinglian.finance.contract_checks import ProblemCode
 from qinglian.finance.models import (
     Asset,
@@ -107,14 +108,27 @@ def test_every_village_keeps_24_closed_months_of_books_that_reconcile(demo, stat
     assert demo.finance.counts.vouchers == Voucher.objects.count()
 
 
-def test_every_closed_month_is_published_in_the_log(demo):
-    months = LedgerMonth.objects.select_related("village")
-    assert all(m.published_revision == m.revision == 1 for m in months)
-    published = set(
+def test_every_closed_month_is_published_in_the_log_but_one(demo):
+    months = list(LedgerMonth.objects.select_related("village").order_by("village__path", "month"))
+    unpublished = [m for m in months if m.published_revision is None]
+    # The planted overdue list: the first village's last month (due 10 November 2026).
+    assert [(m.village.code, m.month) for m in unpublished] == [
+        (months[0].village.code, date(2026, 10, 1))
+    ]
+    published = [m for m in months if m.published_revision is not None]
+    assert all(m.published_revision == m.revision == 1 for m in published)
+    logged = set(
         LogEntry.objects.filter(record_type=STATEMENT_RECORD).values_list("record_id", flat=True)
     )
-    assert published == {statement_record_id(m, m.revision) for m in months}
-    assert demo.finance.counts.statements_published == 12 * 24
+    assert logged == {statement_record_id(m, m.revision) for m in published}
+    assert demo.finance.counts.statements_published == 12 * 24 - 1
+
+
+def test_monthly_lists_were_posted_before_the_tenth_but_one(demo):
+    lists = Disclosure.objects.filter(item_code="FA01", versions_published__gt=0)
+    late = [d for d in lists if d.published_late]
+    assert len(lists) == 12 * 24 - 1
+    assert [d.period_key for d in late] == ["2026-08"]
 
 
 def test_cash_stays_small_except_the_planted_1800_yuan_cash_payment(demo, statements):

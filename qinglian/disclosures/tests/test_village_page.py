@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
@@ -33,13 +34,13 @@ def appoint(tree, name: str, *, publish: bool) -> Term:
 
 def test_published_roster_lines_show_their_log_stamp(tree):
     appoint(tree, "张书记", publish=True)
-    appoint(tree, "未公开", publish=False)
+    appoint(tree, "无名氏", publish=False)
     checkpoint_sign()
     response = Client().get(f"/v/{tree.village_a1.code}/")
     text = response.content.decode()
     assert response.status_code == 200
     assert "张书记" in text and "村党组织书记" in text
-    assert "未公开" not in text  # not in the log, so not published
+    assert "无名氏" not in text  # not in the log, so not published
     assert "#0 · " in text and 'href="/log/entries/0"' in text
     assert 'id="log-checkpoint"' in text and 'href="/log/checkpoint"' in text
 
@@ -58,7 +59,13 @@ def test_unknown_village_is_404(tree):
 def test_village_page_costs_fixed_queries(tree, cadres, django_assert_num_queries):
     for n in range(cadres):
         appoint(tree, f"干部{n}", publish=True)
-    with django_assert_num_queries(4):  # village, roster, log entries, checkpoint
+    Client().get(f"/v/{tree.village_a2.code}/")  # makes the day's visitor key
+    cache.clear()
+    # village, log size; the body: catalogs, items, disclosures, latest, roster, log
+    # entries, checkpoint; the visits of 30 days
+    with django_assert_num_queries(10):
+        assert Client().get(f"/v/{tree.village_a1.code}/").status_code == 200
+    with django_assert_num_queries(2):  # village, log size: the body comes from the cache
         assert Client().get(f"/v/{tree.village_a1.code}/").status_code == 200
 
 

@@ -9,6 +9,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from conftest import client_for
+from qinglian.disclosures.models import DisclosureDraft
 from qinglian.finance.models import LedgerImport, LedgerMonth, Voucher
 from qinglian.finance.services import voucher_record
 from qinglian.finance.spreadsheet import COLUMNS
@@ -117,20 +118,22 @@ def test_upload_to_a_closed_month_asks_for_a_reason(tree, village_cadre, account
     assert Voucher.objects.filter(superseded_by__isnull=True).get().summary == "三月租金"
 
 
-def test_close_and_publish_from_the_statement_page(tree, village_cadre, accounts):
+def test_close_then_send_the_list_to_the_committee(tree, village_cadre, supervisor, accounts):
     _cash, bank = accounts
     voucher_record(
         actor=None, village=tree.village_a1, draft=receipt(bank, "10", on=date(2025, 3, 1))
     )
     client = client_for(village_cadre)
     base = f"/work/finance/{tree.village_a1.code}/2025-03/"
-    assert client.post(base + "publish/").status_code == 302
-    assert not LogEntry.objects.exists()  # an open month is not published
+    assert client.post(base + "submit/").status_code == 302
+    assert not DisclosureDraft.objects.exists()  # an open month is not sent
     client.post(base + "close/")
-    client.post(base + "publish/")
-    assert LogEntry.objects.filter(record_type="monthly_statement").count() == 1
-    month = LedgerMonth.objects.get()
-    assert month.is_closed and month.published_revision == 1
+    sent = client.post(base + "submit/")
+    draft = DisclosureDraft.objects.get()
+    assert sent["Location"] == f"/work/disclosures/drafts/{draft.pk}/"
+    assert draft.state == "submitted" and draft.kind == "statement"
+    assert not LogEntry.objects.exists()  # published only once the committee signs
+    assert LedgerMonth.objects.get().published_revision is None
 
 
 def test_supervisor_reads_but_cannot_upload(tree, supervisor, accounts):

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from qinglian.disclosures import work_views as views
+
+app_name = "disclosures_work"
+urlpatterns = [
+    path("drafts/<int:pk>/", views.draft_detail, name="draft"),
+    path("drafts/<int:pk>/rewrite/", views.draft_rewrite, name="draft_rewrite"),
+    path("drafts/<int:pk>/attach/", views.draft_attach, name="draft_attach"),
+    path("drafts/<int:pk>/submit/", views.draft_submit, name="draft_submit"),
+    path("drafts/<int:pk>/review/", views.draft_review, name="draft_review"),
+    path("drafts/<int:pk>/publish/", views.draft_publish, name="draft_publish"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
+    path("<str:code>/", views.village, name="village"),
+    path("<str:code>/new/", views.draft_new, name="draft_new"),
+]
