@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("qinglian.accounts.urls")),
     path("work/finance/", include("qinglian.finance.urls")),
+    path("work/disclosures/", include("qinglian.disclosures.staff_urls")),
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),
