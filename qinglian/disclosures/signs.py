@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,9 +43,14 @@ PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
 MARGIN = 18.0
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 120.0  # the printed symbol with its quiet zone: about 2.5 mm a module
+# What a typesetter prints for a character the font lacks (rare characters of some
+# village names): a visible gap to write in by hand, never a silently shorter name.
+MISSING_GLYPH = "〓"
 RED = (200, 16, 46)
 INK = (25, 25, 25)
 GREY = (90, 90, 90)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,17 @@ def checkpoint_text(sign: Sign) -> str:
     }
 
 
+def printable(pdf: FPDF, text: str) -> str:
+    """``text`` with each character the sign font lacks replaced by ``MISSING_GLYPH``."""
+    pdf.set_font("sign")
+    cmap: dict[int, str] = getattr(pdf.current_font, "cmap", {})
+    missing = {c for c in text if ord(c) not in cmap}
+    if not missing:
+        return text
+    logger.warning("sign: the font lacks %s in %r", "".join(sorted(missing)), text)
+    return "".join(MISSING_GLYPH if c in missing else c for c in text)
+
+
 def fitted_size(pdf: FPDF, text: str, *, size: float, width: float = TEXT_WIDTH) -> float:
     """``size``, or the largest smaller size (in half points) at which ``text`` fits ``width``."""
     pdf.set_font("sign", size=size)
@@ -177,6 +194,7 @@ def _line(
     colour: tuple[int, int, int],
 ) -> None:
     """One centred line, shrunk to the text width if it is too long (never wrapped)."""
+    text = printable(pdf, text)
     fitted_size(pdf, text, size=size)
     pdf.set_text_color(*colour)
     pdf.set_xy(MARGIN, y)

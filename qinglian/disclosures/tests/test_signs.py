@@ -70,6 +70,12 @@ def test_long_names_shrink_to_fit_the_page():
     assert page.codes == [URL]
 
 
+def test_a_character_the_font_lacks_shows_as_a_gap_not_a_shorter_name():
+    name = "上\U00020000村"  # CJK Extension B, beyond Noto Sans SC's subset
+    [page] = read_pdf(sign_pdf([replace(SIGN, village_name=name)]))
+    assert "上〓村" in page.lines
+
+
 def test_one_page_per_sign_in_the_order_given():
     second = replace(
         SIGN, village_name="下塘村", village_code="339901100202", page_url=URL[:-2] + "2/"
