@@ -148,6 +148,16 @@ MATRIX: dict[str, Route] = {
         method="post",
         kwargs=lambda o: {"pk": o["draft"].pk},
     ),
+    # The village's code and its printable sign are as public as its page.
+    **{
+        f"disclosures:{name}": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code})
+        for name in ("village_qr_svg", "village_qr_png", "village_sign")
+    },
+    # All signs of A1's township in one PDF: staff over that township or above it only.
+    "disclosures_work:township_signs": Route(
+        statuses(404, anonymous=302, admin=200, county=200, township=200),
+        kwargs=lambda o: {"code": o["village"].parent.code},
+    ),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),

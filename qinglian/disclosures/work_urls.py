@@ -1,5 +1,6 @@
 from django.urls import path
 
+from qinglian.disclosures import sign_views
 from qinglian.disclosures import work_views as views
 
 app_name = "disclosures_work"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("drafts/<int:pk>/review/", views.draft_review, name="draft_review"),
     path("drafts/<int:pk>/publish/", views.draft_publish, name="draft_publish"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
+    path("signs/<str:code>.pdf", sign_views.township_signs, name="township_signs"),
     path("<str:code>/", views.village, name="village"),
     path("<str:code>/new/", views.draft_new, name="draft_new"),
 ]

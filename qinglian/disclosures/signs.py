@@ -1,0 +1,222 @@
+"""One village, one code: the village's QR code and its printable A4 sign. No database.
+
+The QR code carries the absolute address of the public village page. The sign
+(码上监督) puts that code on an A4 page with the village's and township's names,
+a call to scan it, the discipline commission's hotline and the publication log's
+checkpoint at the time of printing, so that a sign on the notice board can be
+compared with the log later.
+
+Every text on the sign is real text in the PDF (it can be searched, copied and
+read aloud), set in Noto Sans SC, of which only the glyphs used are embedded:
+the sign looks the same in any viewer and on any printer, whether or not the
+machine has a Chinese font. The font comes from PyPI (package
+``pylopdf-fonts-zh-cn``, the unmodified upstream file); see docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pylopdf_fonts_zh_cn
+import segno
+from django.utils import translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+# Noto Sans SC 2.004, Sans/SubsetOTF/SC of notofonts/noto-cjk (SIL OFL 1.1): CFF outlines,
+# about 30,000 characters (GB 18030 and the general-purpose list 通用规范汉字表).
+FONT_PATH: Path = pylopdf_fonts_zh_cn.sans_path()
+FONT_SHA256 = "faa6c9df652116dde789d351359f3d7e5d2285a2b2a1f04a2d7244df706d5ea9"
+
+# Quartile error correction: a quarter of the symbol may be soiled or torn on an
+# outdoor notice board and the code still reads. A page address fits version 5 or 6.
+QR_ERROR = "q"
+QR_BORDER = 4  # the quiet zone the standard asks for, in modules
+
+PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
+MARGIN = 18.0
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+QR_SIZE = 120.0  # the printed symbol with its quiet zone: about 2.5 mm a module
+# What a typesetter prints for a character the font lacks (rare characters of some
+# village names): a visible gap to write in by hand, never a silently shorter name.
+MISSING_GLYPH = "〓"
+RED = (200, 16, 46)
+INK = (25, 25, 25)
+GREY = (90, 90, 90)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sign:
+    """What one village's sign shows; gathered by ``sign_selectors.sign_for``."""
+
+    village_name: str
+    village_code: str
+    township_name: str
+    page_url: str
+    hotline: str  # empty: no hotline line
+    hotline_region: str  # the region whose discipline commission answers it
+    checkpoint_size: int | None  # None: nothing published yet
+    checkpoint_root: bytes | None
+    checkpoint_url: str
+    printed_on: date
+
+
+def village_qr(url: str) -> segno.QRCode:
+    return segno.make_qr(url, error=QR_ERROR)
+
+
+def qr_svg(url: str) -> bytes:
+    out = io.BytesIO()
+    village_qr(url).save(
+        out, kind="svg", scale=8, border=QR_BORDER, xmldecl=False, svgclass=None, lineclass=None
+    )
+    return out.getvalue()
+
+
+def qr_png(url: str) -> bytes:
+    out = io.BytesIO()
+    village_qr(url).save(out, kind="png", scale=10, border=QR_BORDER)
+    return out.getvalue()
+
+
+def short_root(root: bytes) -> str:
+    """The first 16 characters of the root hash in base64, as the log's pages show it."""
+    return base64.b64encode(root).decode()[:16]
+
+
+def sign_pdf(signs: Sequence[Sign]) -> bytes:
+    """One A4 page per sign, in the order given, texts in the active language."""
+    if not signs:
+        raise ValueError("a sign PDF needs at least one sign")
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font("sign", fname=FONT_PATH)
+    pdf.set_lang(translation.get_language() or "zh-hans")
+    pdf.set_creator("Qinglian")
+    pdf.set_title(signs[0].village_name if len(signs) == 1 else signs[0].township_name)
+    for sign in signs:
+        _sign_page(pdf, sign)
+    return bytes(pdf.output())
+
+
+def _sign_page(pdf: FPDF, sign: Sign) -> None:
+    pdf.add_page()
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, PAGE_WIDTH - 16, PAGE_HEIGHT - 16)
+    pdf.set_line_width(0.3)
+    pdf.rect(10, 10, PAGE_WIDTH - 20, PAGE_HEIGHT - 20)
+
+    _line(pdf, _("Code supervision"), y=20, size=50, colour=RED)
+    _line(pdf, _("One village, one code: village affairs in the open"), y=43, size=14, colour=RED)
+    _line(pdf, sign.village_name, y=55, size=40, colour=INK)
+    _line(pdf, sign.township_name, y=74, size=20, colour=GREY)
+
+    _qr(pdf, sign.page_url, x=(PAGE_WIDTH - QR_SIZE) / 2, y=88, size=QR_SIZE)
+
+    _line(
+        pdf,
+        _("Scan to see the village's party, village and financial affairs"),
+        y=212,
+        size=17,
+        colour=INK,
+    )
+    _line(pdf, _("and to ask a question or report a problem."), y=222, size=17, colour=INK)
+    if sign.hotline:
+        _line(
+            pdf,
+            _("Hotline of the %(region)s discipline commission: %(phone)s")
+            % {"region": sign.hotline_region, "phone": sign.hotline},
+            y=236,
+            size=18,
+            colour=RED,
+        )
+
+    _line(pdf, _("Or open %(url)s") % {"url": sign.page_url}, y=254, size=10, colour=GREY)
+    _line(
+        pdf, _("Division code %(code)s") % {"code": sign.village_code}, y=260, size=9, colour=GREY
+    )
+    _line(pdf, checkpoint_text(sign), y=268, size=9, colour=GREY)
+    _line(
+        pdf,
+        _("Printed on %(date)s; compare with %(url)s")
+        % {"date": sign.printed_on.isoformat(), "url": sign.checkpoint_url},
+        y=274,
+        size=9,
+        colour=GREY,
+    )
+
+
+def checkpoint_text(sign: Sign) -> str:
+    if sign.checkpoint_size is None or sign.checkpoint_root is None:
+        return _("Publication log when printed: nothing published yet.")
+    return _("Publication log when printed: %(size)s entries, root %(root)s…") % {
+        "size": sign.checkpoint_size,
+        "root": short_root(sign.checkpoint_root),
+    }
+
+
+def printable(pdf: FPDF, text: str) -> str:
+    """``text`` with each character the sign font lacks replaced by ``MISSING_GLYPH``."""
+    pdf.set_font("sign")
+    cmap: dict[int, str] = getattr(pdf.current_font, "cmap", {})
+    missing = {c for c in text if ord(c) not in cmap}
+    if not missing:
+        return text
+    logger.warning("sign: the font lacks %s in %r", "".join(sorted(missing)), text)
+    return "".join(MISSING_GLYPH if c in missing else c for c in text)
+
+
+def fitted_size(pdf: FPDF, text: str, *, size: float, width: float = TEXT_WIDTH) -> float:
+    """``size``, or the largest smaller size (in half points) at which ``text`` fits ``width``."""
+    pdf.set_font("sign", size=size)
+    while size > 6 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font("sign", size=size)
+    return size
+
+
+def _line(
+    pdf: FPDF,
+    text: str,
+    *,
+    y: float,
+    size: float,
+    colour: tuple[int, int, int],
+) -> None:
+    """One centred line, shrunk to the text width if it is too long (never wrapped)."""
+    text = printable(pdf, text)
+    fitted_size(pdf, text, size=size)
+    pdf.set_text_color(*colour)
+    pdf.set_xy(MARGIN, y)
+    pdf.cell(TEXT_WIDTH, size * 0.3528 * 1.2, text, align="C")
+
+
+def _qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
+    """The code as vector squares: each row's runs of dark modules in one filled path."""
+    rows = [list(row) for row in village_qr(url).matrix_iter(scale=1, border=QR_BORDER)]
+    module = size / len(rows)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    with pdf.new_path() as path:
+        path.style.fill_color = "#000000"
+        path.style.stroke_color = None
+        for r, row in enumerate(rows):
+            c = 0
+            while c < len(row):
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rectangle(x + start * module, y + r * module, (c - start) * module, module)
