@@ -1,0 +1,17 @@
+"""Scheduled jobs of disclosures, run by the huey worker (`qinglian run_huey`).
+
+Each job is idempotent: running it twice, or late, does no harm.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from qinglian.disclosures.reminders import reminders_issue
+
+
+# huey keeps its clock in UTC: 22:07 UTC is 06:07 in China, before the working day.
+@db_periodic_task(crontab(hour="22", minute="7"))
+def disclosure_reminders_daily() -> None:
+    reminders_issue()
