@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from conftest import client_for
 from qinglian.disclosures import tasks
 from qinglian.disclosures.models import DisclosureReminder, ReminderKind
 from qinglian.disclosures.reminders import ReminderRun, reminders_issue
@@ -86,3 +87,33 @@ def test_the_daily_task_runs_the_job(tree):
         tasks.disclosure_reminders_daily.call_local()
         assert reminders_issue() == ReminderRun(villages=3, due_soon=0, overdue=0)
     assert DisclosureReminder.objects.filter(kind=ReminderKind.DUE_SOON).exists()
+
+
+def test_the_village_sees_its_reminders_and_the_township_its_notices(
+    tree, village_cadre, township_commission, outsider
+):
+    a1 = tree.village_a1
+    with time_machine.travel(MORNING, tick=False):
+        reminders_issue()
+        publish_on(a1, "VA15", period="2025-Q1", at=datetime(2025, 4, 18, 6, tzinfo=CHINA))
+        village_page = client_for(village_cadre).get(f"/work/disclosures/{a1.code}/")
+        township_page = client_for(township_commission).get(
+            f"/work/disclosures/{tree.town_a.code}/timeliness/"
+        )
+        other_township = client_for(outsider).get(
+            f"/work/disclosures/{tree.town_b.code}/timeliness/"
+        )
+    village_html = village_page.content.decode()
+    reminders = village_page.context["reminders"]
+    assert reminders and all(r.kind == ReminderKind.DUE_SOON and r.village == a1 for r in reminders)
+    va15 = next(r for r in reminders if r.item_code == "VA15")
+    assert va15.published  # published since the reminder
+    assert "2025-04-20" in village_html
+    groups = township_page.context["notices"]
+    assert {group.village for group in groups} == {a1, tree.village_a2}
+    assert all(n.kind == ReminderKind.OVERDUE for group in groups for n in group.notices)
+    a1_notices = next(group for group in groups if group.village == a1)
+    assert a1_notices.total >= len(a1_notices.notices) > 0 and a1_notices.published == 0
+    assert a1_notices.total == DisclosureReminder.objects.filter(village=a1, kind="overdue").count()
+    assert a1_notices.notices[0].title in township_page.content.decode()
+    assert {group.village for group in other_township.context["notices"]} == {tree.village_b1}
