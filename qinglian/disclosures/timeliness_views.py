@@ -27,9 +27,11 @@ from qinglian.disclosures.timeliness import (
 )
 from qinglian.disclosures.timeliness_export import timeliness_xlsx
 
-# The page lists this many overdue items a village (longest overdue first); the
-# workbook has them all.
-OVERDUE_SHOWN = 30
+# The page lists what is overdue, and the notices, for this many villages (in the
+# table's order, worst first by default), this many lines a village (longest overdue
+# or newest first): a county's page stays readable. The workbook has everything.
+VILLAGES_SHOWN = 40
+LINES_SHOWN = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,6 +68,10 @@ def timeliness(request: HttpRequest, code: str) -> HttpResponse:
         [(row.village.name, row.counts) for row in rows],
         title=_("On-time publication by village, %(year)s") % {"year": year},
     )
+    overdue = overdue_by_village(report.overdue, rows, limit=LINES_SHOWN)
+    notices = reminders.notices_by_village(
+        reminders.notices_for_region(region), [row.village for row in rows], limit=LINES_SHOWN
+    )
     return render(
         request,
         "disclosures/work/timeliness.html",
@@ -77,12 +83,10 @@ def timeliness(request: HttpRequest, code: str) -> HttpResponse:
             "years": years_offered(report.today),
             "chart": chart,
             "legend": charts.legend(),
-            "overdue": overdue_by_village(report.overdue, rows, limit=OVERDUE_SHOWN),
-            "notices": reminders.notices_by_village(
-                reminders.notices_for_region(region),
-                [row.village for row in rows],
-                limit=OVERDUE_SHOWN,
-            ),
+            "overdue": overdue[:VILLAGES_SHOWN],
+            "overdue_villages_more": max(len(overdue) - VILLAGES_SHOWN, 0),
+            "notices": notices[:VILLAGES_SHOWN],
+            "notice_villages_more": max(len(notices) - VILLAGES_SHOWN, 0),
         },
     )
 

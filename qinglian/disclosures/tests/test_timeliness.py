@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 from conftest import client_for
 from qinglian.directory.factories import region
 from qinglian.directory.models import RegionLevel
+from qinglian.disclosures import timeliness_views
 from qinglian.disclosures.calendar import Timeliness
 from qinglian.disclosures.charts import BAR_WIDTH, timeliness_bars
 from qinglian.disclosures.tests.test_calendar import publish_on
@@ -142,6 +143,21 @@ def test_the_page_draws_each_village_from_the_table_numbers(published, township_
     oldest = overdue["下塘村"].lines[0]
     assert oldest.due_on == date(2025, 1, 10)  # December's monthly list
     assert f'<td class="num">{oldest.days_overdue}</td>' in html
+
+
+def test_long_lists_are_cut_on_the_page_and_the_worst_villages_come_first(
+    published, township_commission, monkeypatch
+):
+    monkeypatch.setattr(timeliness_views, "VILLAGES_SHOWN", 1)
+    monkeypatch.setattr(timeliness_views, "LINES_SHOWN", 2)
+    with time_machine.travel(datetime(2025, 5, 15, 2, tzinfo=UTC)):
+        response = client_for(township_commission).get(
+            f"/work/disclosures/{published.town_a.code}/timeliness/"
+        )
+    [group] = response.context["overdue"]
+    assert group.village == published.village_a2 and len(group.lines) == 2
+    assert group.more == group.total - 2 > 0
+    assert response.context["overdue_villages_more"] == 1
 
 
 def test_a_village_sees_its_own_items_but_not_its_township(tree, village_cadre):
