@@ -107,8 +107,9 @@ def _by_item(lines: Sequence[CalendarLine]) -> list[ItemRow]:
     for line in lines:
         code = line.item.code
         counts[code].add(line)
-        titles.setdefault(code, line.item.title)
-        order.setdefault(code, line.item.order)
+        if code not in titles:  # the title looks up the language: once an item
+            titles[code] = line.item.title
+            order[code] = line.item.order
         if line.status in (Status.LATE, Status.OVERDUE):
             missed_by[code].add(line.village.pk)
     rows = [
@@ -120,11 +121,12 @@ def _by_item(lines: Sequence[CalendarLine]) -> list[ItemRow]:
 
 
 def _overdue(lines: Sequence[CalendarLine], today: date) -> list[OverdueLine]:
+    titles: dict[int, str] = {}
     found = [
         OverdueLine(
             village=line.village,
             code=line.item.code,
-            title=line.item.title,
+            title=titles.get(line.item.pk) or titles.setdefault(line.item.pk, line.item.title),
             period_key=line.period_key,
             due_on=line.due_on,
             days_overdue=(today - line.due_on).days if line.due_on else None,
