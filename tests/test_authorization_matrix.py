@@ -158,6 +158,15 @@ MATRIX: dict[str, Route] = {
         statuses(404, anonymous=302, admin=200, county=200, township=200),
         kwargs=lambda o: {"code": o["village"].parent.code},
     ),
+    # Timeliness of A1's township, page and workbook: staff over the township or above it
+    # (a village's own staff reach their village's, not the township's).
+    **{
+        f"disclosures_work:{name}": Route(
+            statuses(404, anonymous=302, admin=200, county=200, township=200),
+            kwargs=lambda o: {"code": o["village"].parent.code},
+        )
+        for name in ("timeliness", "timeliness_xlsx")
+    },
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),

@@ -7,6 +7,7 @@ disclosures in the window (one).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,21 @@ def catalogs_in_force(villages: Sequence[Region], on: date) -> dict[int, Catalog
     return chosen
 
 
+@functools.lru_cache(maxsize=256)
+def _due_periods(
+    frequency: str, due_day: int | None, first: date, last: date
+) -> tuple[tuple[str, date], ...]:
+    """(key, due date) of each period of the rule due in [first, last], worked out once
+    for all the villages that share the rule."""
+    # A period falls due after it ends (a year's by the next 31 January).
+    scan_from = add_months(first, -13)
+    return tuple(
+        (period.key, period.due_on)
+        for period in periods_between(frequency, scan_from, last, due_day)
+        if first <= period.due_on <= last
+    )
+
+
 def calendar(
     villages: Sequence[Region],
     first: date,
@@ -125,22 +141,10 @@ def calendar(
         catalog = catalogs.get(village.pk)
         for item in items_of.get(catalog.pk, []) if catalog else []:
             if is_periodic(item.frequency):
-                # A period falls due after it ends (a year's by the next 31 January).
-                scan_from = add_months(first, -13)
-                for period in periods_between(item.frequency, scan_from, last, item.due_day):
-                    if not first <= period.due_on <= last:
-                        continue
-                    periodic = found.get((village.pk, item.code, period.key))
-                    lines.append(
-                        CalendarLine(
-                            village,
-                            item,
-                            period.key,
-                            period.due_on,
-                            periodic,
-                            _status(period.due_on, periodic, today),
-                        )
-                    )
+                for key, period_due in _due_periods(item.frequency, item.due_day, first, last):
+                    periodic = found.get((village.pk, item.code, key))
+                    status = _status(period_due, periodic, today)
+                    lines.append(CalendarLine(village, item, key, period_due, periodic, status))
             elif item.frequency == Frequency.STANDING:
                 standing = found.get((village.pk, item.code, "standing"))
                 lines.append(

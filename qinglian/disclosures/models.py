@@ -362,3 +362,49 @@ class VisitSalt(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# --- reminders before a due date, notices once overdue ------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("due soon: reminder to the village")
+    OVERDUE = "overdue", _("overdue: notice to the township")
+
+
+class DisclosureReminder(models.Model):
+    """A reminder the daily job gave about one item of one village for one period.
+
+    ``due_soon`` goes to the village a few days before the due date; ``overdue``
+    to its township once the date has passed unpublished. At most one of each
+    kind per item and period: running the job again adds nothing. ``title`` is
+    the item's title when the reminder was made, as a disclosure keeps its own.
+    """
+
+    access_region_path = "village__path"
+
+    village = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.CASCADE, related_name="+"
+    )
+    item_code = models.CharField(_("item code"), max_length=8)
+    title = models.CharField(_("title"), max_length=200)
+    period_key = models.CharField(_("period"), max_length=20)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disclosure reminder")
+        verbose_name_plural = _("disclosure reminders")
+        ordering = ["-created_at", "village_id", "item_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "item_code", "period_key", "kind"], name="reminder_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="reminder_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.item_code} {self.period_key} {self.kind}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.disclosures import sign_views
+from qinglian.disclosures import sign_views, timeliness_views
 from qinglian.disclosures import work_views as views
 
 app_name = "disclosures_work"
@@ -15,4 +15,8 @@ urlpatterns = [
     path("signs/<str:code>.pdf", sign_views.township_signs, name="township_signs"),
     path("<str:code>/", views.village, name="village"),
     path("<str:code>/new/", views.draft_new, name="draft_new"),
+    path("<str:code>/timeliness/", timeliness_views.timeliness, name="timeliness"),
+    path(
+        "<str:code>/timeliness.xlsx", timeliness_views.timeliness_workbook, name="timeliness_xlsx"
+    ),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from qinglian.accounts.models import Role
 from qinglian.accounts.policy import access_object, access_region, can_reach_region
 from qinglian.core.errors import DomainError
-from qinglian.disclosures import calendar, selectors, services
+from qinglian.disclosures import calendar, reminders, selectors, services
 from qinglian.disclosures.forms import (
     AttachmentForm,
     DraftForm,
@@ -51,6 +51,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "drafts": selectors.drafts_open(region),
             "overdue": calendar.overdue_by_item(lines),
+            "reminders": reminders.reminders_for_village(region),
             "published": selectors.published_recently(region),
             "can_edit": can_reach_region(request.user, region, roles=EDITOR_ROLES),
         },
