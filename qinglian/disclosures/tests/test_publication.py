@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import DatabaseError, transaction
 
+from conftest import client_for
 from qinglian.core.errors import DomainError
 from qinglian.disclosures.models import Disclosure, DisclosureVersion, DraftState
 from qinglian.disclosures.services import (
@@ -268,3 +269,21 @@ def test_a_corrected_month_is_a_new_version_with_the_public_reason(
     assert first.content["income_total"] == "3000.00"
     assert second.content["income_total"] == "3200.00"
     assert second.change_reason == again.change_reason
+
+
+def test_the_admin_shows_a_published_version_but_refuses_to_change_it(
+    tree, village_cadre, supervisor, rules, admin_operator
+):
+    version = published(village_cadre, supervisor, rules, body="第一版")
+    client = client_for(admin_operator)
+    url = f"/admin/disclosures/disclosureversion/{version.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "第一版" in page.content.decode()
+    assert 'name="content"' not in page.content.decode()  # shown, not editable
+    assert client.post(url, {"content": '{"body": "改过的"}', "number": 1}).status_code == 403
+    assert client.post(url.replace("change", "delete"), {"post": "yes"}).status_code == 403
+    parent = f"/admin/disclosures/disclosure/{rules.pk}/change/"
+    assert client.post(parent, {"title": "改过的标题"}).status_code == 403
+    version.refresh_from_db()
+    rules.refresh_from_db()
+    assert version.content["body"] == "第一版" and rules.title != "改过的标题"
