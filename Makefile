@@ -33,6 +33,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/qinglian migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/qinglian demo
 	$(DEMO_ENV) $(BIN)/qinglian collectstatic --no-input -v 0
+	$(DEMO_ENV) $(BIN)/qinglian village_pages_render --all
 	$(DEMO_ENV) $(BIN)/qinglian serve
 
 lint: install

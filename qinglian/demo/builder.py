@@ -29,6 +29,11 @@ from qinglian.demo.accounts import (
     Scope,
     demo_accounts_create,
 )
+from qinglian.demo.disclosures import (
+    DEFAULT_DISCLOSURE_MONTHS,
+    DisclosuresBuild,
+    demo_disclosures_build,
+)
 from qinglian.demo.finance import DEFAULT_FINANCE_MONTHS, FinanceBuild, demo_finance_build
 from qinglian.demo.layout import COUNTY_CODE, DEFAULT_VILLAGES, CountyLayout, county_layout
 from qinglian.demo.names import NameDrawer
@@ -106,6 +111,7 @@ class DemoBuild:
     counts: DemoCounts
     planted: list[PlantedConflictRow] = field(default_factory=list)
     finance: FinanceBuild | None = None  # None when built without books
+    disclosures: DisclosuresBuild | None = None  # None when built without them
 
 
 def demo_county_find() -> Region | None:
@@ -383,11 +389,14 @@ def demo_county_build(
     people_per_village: int = DEFAULT_PEOPLE_PER_VILLAGE,
     progress: ProgressReport | None = None,
     finance_months: int = DEFAULT_FINANCE_MONTHS,
+    disclosure_months: int = DEFAULT_DISCLOSURE_MONTHS,
 ) -> DemoBuild:
     """Build the demo county 清河县 with its people, cadres, companies and accounts.
 
     Then, unless ``finance_months`` is 0, every village's books, registers and
-    contracts (``demo.finance``), with that many months of vouchers.
+    contracts (``demo.finance``), with that many months of vouchers; and unless
+    ``disclosure_months`` is 0, every village's other disclosures over that many
+    months (``demo.disclosures``).
 
     Refuses (``DemoCountyExists``) when the county is already there, and
     ``DomainError`` when a demo username is taken, before writing anything.
@@ -441,6 +450,11 @@ def demo_county_build(
         if finance_months
         else None
     )
+    disclosures = (
+        demo_disclosures_build(county=county, seed=seed, months=disclosure_months)
+        if disclosure_months
+        else None
+    )
     audit_record(
         actor=None,
         verb=BUILT_VERB,
@@ -451,7 +465,14 @@ def demo_county_build(
             "seed": seed,
             "people_per_village": people_per_village,
             "finance_months": finance_months,
+            "disclosure_months": disclosure_months,
             "planted": [row.credit_code for row in writer.planted[:50]],
         },
     )
-    return DemoBuild(county=county, counts=counts, planted=writer.planted, finance=finance)
+    return DemoBuild(
+        county=county,
+        counts=counts,
+        planted=writer.planted,
+        finance=finance,
+        disclosures=disclosures,
+    )

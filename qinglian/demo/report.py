@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from qinglian.demo.accounts import DemoAccountRow
 from qinglian.demo.builder import PlantedConflictRow
+from qinglian.demo.disclosures import PlantedDisclosure
 from qinglian.demo.finance import PlantedFinance
 
 _COUNT_LABELS = {
@@ -134,4 +135,32 @@ def planted_finance_table(rows: Sequence[PlantedFinance]) -> list[str]:
             )
             for row in rows
         ],
+    )
+
+
+_DISCLOSURE_LABELS = {
+    "villages": gettext_lazy("villages"),
+    "disclosures": gettext_lazy("items published"),
+    "versions": gettext_lazy("versions published (in the log)"),
+    "corrections": gettext_lazy("corrections"),
+    "statements_generated": gettext_lazy("monthly lists generated without books"),
+}
+
+
+def disclosure_counts_table(counts: dict[str, int]) -> list[str]:
+    return table(
+        (pgettext("demo report", "what"), pgettext("demo report", "count")),
+        [(str(label), f"{counts[key]:,}") for key, label in _DISCLOSURE_LABELS.items()],
+    )
+
+
+def planted_disclosure_table(rows: Sequence[PlantedDisclosure]) -> list[str]:
+    return table(
+        (
+            pgettext("demo report", "deviation"),
+            pgettext("demo report", "code"),
+            pgettext("demo report", "item"),
+            pgettext("demo report", "period"),
+        ),
+        [(row.kind, row.village, row.item, row.period) for row in rows],
     )

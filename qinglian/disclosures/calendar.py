@@ -132,7 +132,7 @@ def calendar(
         | Q(due_on__range=(first, last))
         | Q(period_start__range=(first, last)),
         village__in=[v.pk for v in villages],
-    ):
+    ).defer("search_text"):
         found[(disclosure.village_id, disclosure.item_code, disclosure.period_key)] = disclosure
         if disclosure.period_key.startswith(("E", "P")):
             events[(disclosure.village_id, disclosure.item_code)].append(disclosure)

@@ -408,3 +408,31 @@ class DisclosureReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.item_code} {self.period_key} {self.kind}"
+
+
+# --- the public page as rendered for anonymous visitors ----------------------------------
+
+
+class VillagePage(models.Model):
+    """A village's public page as anonymous visitors get it, kept until it goes stale.
+
+    Stale when the day changes (what is late depends on the day) or when the
+    village has another entry in the publication log (``stamp`` counts them).
+    Holes for what differs per request (form token, script nonce, visit counts)
+    are filled in by the view.
+    """
+
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=12)
+    day = models.DateField()
+    stamp = models.PositiveIntegerField()
+    html = models.TextField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "language"], name="village_page_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.language} {self.day}"

@@ -112,9 +112,9 @@ def drafts_open(region: Region) -> QuerySet[DisclosureDraft]:
 def published_recently(village: Region, limit: int = 200) -> list[Disclosure]:
     """The village's published disclosures, most recently published first."""
     return list(
-        Disclosure.objects.filter(village=village, versions_published__gt=0).order_by(
-            "-last_published_at"
-        )[:limit]
+        Disclosure.objects.filter(village=village, versions_published__gt=0)
+        .defer("search_text")
+        .order_by("-last_published_at")[:limit]
     )
 
 

@@ -381,11 +381,18 @@ def draft_submit(*, actor: Any, draft: DisclosureDraft) -> DisclosureDraft:
 
 @transaction.atomic
 def draft_review(
-    *, actor: Any, draft: DisclosureDraft, approve: bool, comment: str = ""
+    *,
+    actor: Any,
+    draft: DisclosureDraft,
+    approve: bool,
+    comment: str = "",
+    reviewed_at: datetime | None = None,
 ) -> DisclosureDraft:
     """The supervision committee signs the draft, or sends it back saying what is wrong.
 
-    Whoever prepared a draft cannot sign it.
+    Whoever prepared a draft cannot sign it. ``reviewed_at`` is for history brought
+    from an earlier system (the day the committee signed the paper); it cannot be
+    in the future.
     """
     draft = _locked_draft(draft)
     if draft.state != DraftState.SUBMITTED:
@@ -396,9 +403,12 @@ def draft_review(
     comment = comment.strip()
     if not approve and not comment:
         raise DomainError(_("Say what must change before it can be signed."), field="comment")
+    now = timezone.now()
+    if reviewed_at is not None and reviewed_at > now:
+        raise DomainError(_("A review date cannot be in the future."))
     draft.state = DraftState.SIGNED if approve else DraftState.RETURNED
     draft.reviewed_by = user
-    draft.reviewed_at = timezone.now()
+    draft.reviewed_at = reviewed_at or now
     draft.review_comment = comment
     draft.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
     audit_record(

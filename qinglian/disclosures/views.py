@@ -1,28 +1,27 @@
 """The public village page: what a villager sees after scanning the village's code.
 
-The page's body is the same for every visitor until something new is published
-(the log grows) or the day changes (what is late changes), so it is rendered once
-per village, language and log size and kept in the cache; each visit costs the
-village's row, the log's size and a cache read.
+Anonymous visitors (nearly all of them) get the page stored by ``pages``: one
+query and three string replacements. Signed-in staff, whose header differs, get
+it rendered around the body, which is cached per village, language, day and
+the village's entries in the log.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from qinglian.directory.models import Region
-from qinglian.disclosures import calendar, selectors
+from qinglian.disclosures import pages, selectors
 from qinglian.disclosures.models import Category, DisclosureAttachment
 from qinglian.disclosures.visits import visit_record, visits_summary
 from qinglian.transparency.models import LogEntry
-from qinglian.transparency.selectors import checkpoint_latest, log_size
 
 BODY_SECONDS = 3600
 VISITS_SECONDS = 60
@@ -35,29 +34,38 @@ def _village(code: str) -> Region:
     return village
 
 
-def village_body(village: Region) -> str:
-    """The page's body: latest items by category, what is late or missing, the cadres."""
-    today = timezone.localdate()
-    lines = calendar.calendar([village], selectors.calendar_start(today), today)
-    return render_to_string(
-        "disclosures/village_body.html",
-        {
-            "village": village,
-            "tabs": selectors.latest_by_category(village),
-            "overdue": calendar.overdue_by_item(lines),
-            "roster": selectors.cadre_roster(village),
-            "checkpoint": checkpoint_latest(),
-        },
+def _anonymous_plain_get(request: HttpRequest) -> bool:
+    """A request the stored page fits: no session (so no user, no messages), no query."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
     )
 
 
 def village_page(request: HttpRequest, code: str) -> HttpResponse:
+    language = get_language()
+    if _anonymous_plain_get(request):
+        found = pages.page_lookup(code, language)
+        if found is None:
+            raise Http404
+        visit_record(found.village_id, request)
+        html = found.html
+        if html is None:
+            html = pages.page_store(_village(code), language)
+        return HttpResponse(
+            pages.page_fill(html, request, visits=found.visits, visitors=found.visitors)
+        )
     village = _village(code)
     visit_record(village.pk, request)
-    key = f"village-page:{village.pk}:{get_language()}:{log_size()}:{timezone.localdate()}"
+    key = (
+        f"village-body:{village.pk}:{language}:{timezone.localdate()}:"
+        f"{pages.village_stamp(village)}"
+    )
     body = cache.get(key)
     if body is None:
-        body = village_body(village)
+        body = pages.village_body(village)
         cache.set(key, body, BODY_SECONDS)
     visits_key = f"village-visits:{village.pk}"
     visits = cache.get(visits_key)

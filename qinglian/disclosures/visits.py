@@ -19,8 +19,8 @@ import time
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -94,6 +94,8 @@ def visits_flush() -> None:
 
 
 def _write(visits: dict[tuple[int, date], int], visitors: dict[tuple[int, date], set[str]]) -> None:
+    """A few statements whatever the number of villages: the visitors inserted, their
+    distinct count read back per day, the day rows added to (insert or increment)."""
     with transaction.atomic():
         VisitorSeen.objects.bulk_create(
             [
@@ -102,22 +104,40 @@ def _write(visits: dict[tuple[int, date], int], visitors: dict[tuple[int, date],
                 for visitor in seen
             ],
             ignore_conflicts=True,
+            batch_size=500,
         )
-        for (village_id, day), count in visits.items():
-            distinct = VisitorSeen.objects.filter(village_id=village_id, day=day).count()
-            updated = VisitDay.objects.filter(village_id=village_id, day=day).update(
-                visits=F("visits") + count, visitors=distinct
-            )
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        VisitDay.objects.create(
-                            village_id=village_id, day=day, visits=count, visitors=distinct
-                        )
-                except IntegrityError:  # another process made the day's row meanwhile
-                    VisitDay.objects.filter(village_id=village_id, day=day).update(
-                        visits=F("visits") + count, visitors=distinct
+        by_day: dict[date, list[int]] = defaultdict(list)
+        for village_id, day in visits:
+            by_day[day].append(village_id)
+        distinct: dict[tuple[int, date], int] = {}
+        for day, village_ids in by_day.items():
+            for start in range(0, len(village_ids), 500):
+                rows = (
+                    VisitorSeen.objects.filter(
+                        day=day, village_id__in=village_ids[start : start + 500]
                     )
+                    .values("village_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("village_id", "n")
+                )
+                distinct.update(((village_id, day), n) for village_id, n in rows)
+        table = connection.ops.quote_name(VisitDay._meta.db_table)
+        # One prepared upsert (SQLite 3.24+ and PostgreSQL): a new day's row, or more visits
+        # on the row there. The table name comes from the model; values are parameters.
+        sql = (
+            f"INSERT INTO {table} (village_id, day, visits, visitors) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (village_id, day) DO UPDATE SET visits = {table}.visits + "
+            "excluded.visits, visitors = excluded.visitors"
+        )
+        adapt = connection.ops.adapt_datefield_value
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql,
+                [
+                    (village_id, adapt(day), count, distinct.get((village_id, day), 0))
+                    for (village_id, day), count in visits.items()
+                ],
+            )
 
 
 def _flush_at_exit() -> None:

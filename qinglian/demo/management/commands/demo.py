@@ -1,7 +1,9 @@
 """`qinglian demo`: build the fictional county 清河县 once, then print how to log in.
 
 Then every village gets two years of books, registers and contracts
-(`qinglian.demo.finance`), unless `--no-finance` (or `--finance-months 0`).
+(`qinglian.demo.finance`), unless `--no-finance` (or `--finance-months 0`), and
+two years of its other disclosures (`qinglian.demo.disclosures`), unless
+`--disclosure-months 0`.
 
 Idempotent: when the county is already there it changes nothing but the books
 of villages that have none yet (a county built without them, or by an older
@@ -26,6 +28,12 @@ from qinglian.demo.builder import (
     demo_county_build,
     demo_county_find,
 )
+from qinglian.demo.disclosures import (
+    DEFAULT_DISCLOSURE_MONTHS,
+    MAX_DISCLOSURE_MONTHS,
+    DisclosuresBuild,
+    demo_disclosures_build,
+)
 from qinglian.demo.finance import (
     DEFAULT_FINANCE_MONTHS,
     MAX_FINANCE_MONTHS,
@@ -37,7 +45,9 @@ from qinglian.demo.planning import DEFAULT_PEOPLE_PER_VILLAGE, DEFAULT_SEED, MIN
 from qinglian.demo.report import (
     account_table,
     counts_table,
+    disclosure_counts_table,
     finance_counts_table,
+    planted_disclosure_table,
     planted_finance_table,
     planted_table,
 )
@@ -82,6 +92,16 @@ class Command(BaseCommand):
             action="store_true",
             help=_("build no books, registers or contracts (the same as --finance-months 0)"),
         )
+        parser.add_argument(
+            "--disclosure-months",
+            type=int,
+            default=DEFAULT_DISCLOSURE_MONTHS,
+            help=_(
+                "months of the villages' other disclosures, up to 20 November 2026, "
+                "0 to %(max)d (default %(default)d)"
+            )
+            % {"max": MAX_DISCLOSURE_MONTHS, "default": DEFAULT_DISCLOSURE_MONTHS},
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         villages: int = options["villages"]
@@ -101,9 +121,17 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--finance-months must lie between 0 and %(max)d") % {"max": MAX_FINANCE_MONTHS}
             )
+        disclosure_months: int = options["disclosure_months"]
+        if not 0 <= disclosure_months <= MAX_DISCLOSURE_MONTHS:
+            raise CommandError(
+                _("--disclosure-months must lie between 0 and %(max)d")
+                % {"max": MAX_DISCLOSURE_MONTHS}
+            )
         county = demo_county_find()
         if county is not None:
-            self._already_built(county, finance_months=finance_months)
+            self._already_built(
+                county, finance_months=finance_months, disclosure_months=disclosure_months
+            )
             return
         started = time.perf_counter()
         try:
@@ -113,11 +141,14 @@ class Command(BaseCommand):
                 people_per_village=people_per_village,
                 progress=self._progress if villages >= 100 and options["verbosity"] >= 1 else None,
                 finance_months=finance_months,
+                disclosure_months=disclosure_months,
             )
         except DemoCountyExists:
             county = demo_county_find()
             assert county is not None
-            self._already_built(county, finance_months=finance_months)
+            self._already_built(
+                county, finance_months=finance_months, disclosure_months=disclosure_months
+            )
             return
         except DomainError as error:
             raise CommandError(error.message) from error
@@ -144,6 +175,8 @@ class Command(BaseCommand):
         write("")
         if build.finance is not None:
             self._finance(build.finance)
+        if build.disclosures is not None:
+            self._disclosures(build.disclosures)
         self._accounts()
 
     def _finance(self, finance: FinanceBuild) -> None:
@@ -163,11 +196,23 @@ class Command(BaseCommand):
                 write(line)
             write("")
 
+    def _disclosures(self, disclosures: DisclosuresBuild) -> None:
+        write = self.stdout.write
+        write(_("Disclosures of the villages (/v/<code>/):"))
+        for line in disclosure_counts_table(disclosures.counts.as_dict()):
+            write(line)
+        write("")
+        if disclosures.planted:
+            write(_("Planted deviations (shown on the village page):"))
+            for line in planted_disclosure_table(disclosures.planted):
+                write(line)
+            write("")
+
     def _progress(self, written: int, total: int) -> None:
         self.stdout.write(f"  {written:,} of {total:,} villages written")
         self.stdout.flush()
 
-    def _already_built(self, county: Any, *, finance_months: int) -> None:
+    def _already_built(self, county: Any, *, finance_months: int, disclosure_months: int) -> None:
         self.stdout.write(
             self.style.WARNING(f"demo county already built: {county.name} ({county.code})")
         )
@@ -197,6 +242,17 @@ class Command(BaseCommand):
                 self._finance(finance)
             else:
                 self.stdout.write(_("Every village already has its books."))
+                self.stdout.write("")
+        if disclosure_months:
+            disclosures = demo_disclosures_build(
+                county=county,
+                seed=int(record.get("seed", DEFAULT_SEED)),
+                months=disclosure_months,
+            )
+            if disclosures.counts.villages:
+                self._disclosures(disclosures)
+            else:
+                self.stdout.write(_("Every village already publishes its disclosures."))
                 self.stdout.write("")
         self._accounts()
 
