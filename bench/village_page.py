@@ -8,7 +8,8 @@ Builds a county with `qinglian demo --villages N --finance-months 0
 ``qinglian.demo.disclosures``) into ``--var-dir`` (default: a temporary folder,
 removed afterwards; a folder given is kept, and a county already built there is
 reused as it is), collects the static files, renders the village pages ahead
-(`qinglian village_pages_render`, as `make demo` does; timed) and starts
+(`qinglian village_pages_render`, as `make demo` does: those missing or stale;
+timed) and starts
 `qinglian serve` on a free loopback port with production settings and the same
 web workers as `make demo` (gunicorn, 2 sync workers, SQLite, the local-memory
 cache, the job worker beside).
@@ -22,7 +23,9 @@ HTTP, so the client costs the two cores little) request for ``--seconds`` each:
 - the village page ``/v/<code>/`` of a village drawn at random from the whole
   county for each request.
 
-Every request's latency is libcurl's total time of that transfer. Each round
+Each connection is one visitor whose browser keeps its cookies (the form token's
+cookie comes back after its first page). Every request's latency is libcurl's
+total time of that transfer. Each round
 prints its figures; the summary takes every request of every round: p50, p95
 and p99 latency, and throughput (requests over seconds). ``ratio`` is the
 page's throughput over the baseline's. The last line printed is one JSON
@@ -251,6 +254,7 @@ def load(label: str, next_url: Callable[[], str], *, connections: int, seconds: 
         handle.setopt(pycurl.NOSIGNAL, 1)
         handle.setopt(pycurl.TIMEOUT, 30)
         handle.setopt(pycurl.HTTPHEADER, ["Accept-Language: zh-CN", "User-Agent: qinglian-bench"])
+        handle.setopt(pycurl.COOKIEFILE, "")  # each connection keeps its cookies, as a phone does
         handles.append(handle)
     latencies: list[float] = []
     errors = 0
@@ -353,7 +357,7 @@ def main(argv: list[str]) -> int:
         _run(["migrate", "--no-input", "-v", "0"], env)  # a county kept from an older version
         _run(["collectstatic", "--no-input", "-v", "0"], env)
         started = time.perf_counter()
-        _run(["village_pages_render", "--all"], env)
+        _run(["village_pages_render"], env)  # those stale or missing (all, on a new day)
         rendered = time.perf_counter() - started
         codes = _villages(var_dir / "qinglian.sqlite3")
         with _server(var_dir, env, port) as url:
