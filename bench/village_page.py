@@ -8,7 +8,8 @@ Builds a county with `qinglian demo --villages N --finance-months 0
 ``qinglian.demo.disclosures``) into ``--var-dir`` (default: a temporary folder,
 removed afterwards; a folder given is kept, and a county already built there is
 reused as it is), collects the static files, renders the village pages ahead
-(`qinglian village_pages_render`, as `make demo` does; timed) and starts
+(`qinglian village_pages_render`, as `make demo` does: those missing or stale;
+timed) and starts
 `qinglian serve` on a free loopback port with production settings and the same
 web workers as `make demo` (gunicorn, 2 sync workers, SQLite, the local-memory
 cache, the job worker beside).
@@ -22,7 +23,10 @@ HTTP, so the client costs the two cores little) request for ``--seconds`` each:
 - the village page ``/v/<code>/`` of a village drawn at random from the whole
   county for each request.
 
-Every request's latency is libcurl's total time of that transfer. Each round
+Each connection is one visitor whose browser keeps its cookies (the form token's
+cookie comes back after its first page; ``--no-cookies``: every request a new
+visitor, the worst case). Every request's latency is libcurl's
+total time of that transfer. Each round
 prints its figures; the summary takes every request of every round: p50, p95
 and p99 latency, and throughput (requests over seconds). ``ratio`` is the
 page's throughput over the baseline's. The last line printed is one JSON
@@ -76,6 +80,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-cookies",
+        action="store_true",
+        help="every request a new visitor (no cookie jar): the form token's secret is made anew",
+    )
     return parser.parse_args(argv)
 
 
@@ -231,7 +240,14 @@ class Run:
         )
 
 
-def load(label: str, next_url: Callable[[], str], *, connections: int, seconds: float) -> Run:
+def load(
+    label: str,
+    next_url: Callable[[], str],
+    *,
+    connections: int,
+    seconds: float,
+    cookies: bool = True,
+) -> Run:
     """Keep ``connections`` requests in flight for ``seconds``; each one's latency."""
     multi = pycurl.CurlMulti()
     received = [0]
@@ -251,6 +267,8 @@ def load(label: str, next_url: Callable[[], str], *, connections: int, seconds: 
         handle.setopt(pycurl.NOSIGNAL, 1)
         handle.setopt(pycurl.TIMEOUT, 30)
         handle.setopt(pycurl.HTTPHEADER, ["Accept-Language: zh-CN", "User-Agent: qinglian-bench"])
+        if cookies:  # each connection keeps its cookies, as a phone's browser does
+            handle.setopt(pycurl.COOKIEFILE, "")
         handles.append(handle)
     latencies: list[float] = []
     errors = 0
@@ -309,15 +327,15 @@ def measure(url: str, codes: list[str], options: argparse.Namespace) -> dict[str
     def healthz() -> str:
         return url + "/healthz"
 
-    kwargs = {"connections": options.connections}
-    load("warm-up", baseline, seconds=2, **kwargs)
-    load("warm-up", page, seconds=3, **kwargs)
+    connections, cookies = options.connections, not options.no_cookies
+    load("warm-up", baseline, seconds=2, connections=connections, cookies=cookies)
+    load("warm-up", page, seconds=3, connections=connections, cookies=cookies)
     runs: dict[str, list[Run]] = {"baseline": [], "healthz": [], "page": []}
     for number in range(1, options.rounds + 1):
         print(f"round {number} of {options.rounds}", flush=True)
         for label, next_url in (("baseline", baseline), ("page", page), ("healthz", healthz)):
             seconds = options.seconds if label != "healthz" else options.seconds / 2
-            run = load(label, next_url, seconds=seconds, **kwargs)
+            run = load(label, next_url, seconds=seconds, connections=connections, cookies=cookies)
             if run.errors:
                 raise SystemExit(f"{run.errors} requests of the {label} failed: {run.line()}")
             runs[label].append(run)
@@ -353,7 +371,7 @@ def main(argv: list[str]) -> int:
         _run(["migrate", "--no-input", "-v", "0"], env)  # a county kept from an older version
         _run(["collectstatic", "--no-input", "-v", "0"], env)
         started = time.perf_counter()
-        _run(["village_pages_render", "--all"], env)
+        _run(["village_pages_render"], env)  # those stale or missing (all, on a new day)
         rendered = time.perf_counter() - started
         codes = _villages(var_dir / "qinglian.sqlite3")
         with _server(var_dir, env, port) as url:

@@ -96,15 +96,20 @@ def visits_flush() -> None:
 def _write(visits: dict[tuple[int, date], int], visitors: dict[tuple[int, date], set[str]]) -> None:
     """A few statements whatever the number of villages: the visitors inserted, their
     distinct count read back per day, the day rows added to (insert or increment)."""
-    with transaction.atomic():
-        VisitorSeen.objects.bulk_create(
+    seen_table = connection.ops.quote_name(VisitorSeen._meta.db_table)
+    table = connection.ops.quote_name(VisitDay._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Prepared statements, not model instances: a flush may carry thousands of villages.
+        # Table names come from the models; values are parameters.
+        cursor.executemany(
+            f"INSERT INTO {seen_table} (village_id, day, visitor) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (village_id, day, visitor) DO NOTHING",
             [
-                VisitorSeen(village_id=village_id, day=day, visitor=visitor)
+                (village_id, adapt(day), visitor)
                 for (village_id, day), seen in visitors.items()
                 for visitor in seen
             ],
-            ignore_conflicts=True,
-            batch_size=500,
         )
         by_day: dict[date, list[int]] = defaultdict(list)
         for village_id, day in visits:
@@ -121,23 +126,16 @@ def _write(visits: dict[tuple[int, date], int], visitors: dict[tuple[int, date],
                     .values_list("village_id", "n")
                 )
                 distinct.update(((village_id, day), n) for village_id, n in rows)
-        table = connection.ops.quote_name(VisitDay._meta.db_table)
-        # One prepared upsert (SQLite 3.24+ and PostgreSQL): a new day's row, or more visits
-        # on the row there. The table name comes from the model; values are parameters.
-        sql = (
+        # One upsert (SQLite 3.24+ and PostgreSQL): a new day's row, or more visits on it.
+        cursor.executemany(
             f"INSERT INTO {table} (village_id, day, visits, visitors) VALUES (%s, %s, %s, %s) "  # noqa: S608
             f"ON CONFLICT (village_id, day) DO UPDATE SET visits = {table}.visits + "
-            "excluded.visits, visitors = excluded.visitors"
+            "excluded.visits, visitors = excluded.visitors",
+            [
+                (village_id, adapt(day), count, distinct.get((village_id, day), 0))
+                for (village_id, day), count in visits.items()
+            ],
         )
-        adapt = connection.ops.adapt_datefield_value
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                sql,
-                [
-                    (village_id, adapt(day), count, distinct.get((village_id, day), 0))
-                    for (village_id, day), count in visits.items()
-                ],
-            )
 
 
 def _flush_at_exit() -> None:
