@@ -141,6 +141,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _visit_counts_written_when_asked(monkeypatch):
+    """Visit counts are written every few seconds in service; in tests only when a test
+    calls ``visits_flush`` (a write in the middle of a page would upset its query count)."""
+    from qinglian.disclosures import visits
+
+    monkeypatch.setattr(visits, "FLUSH_SECONDS", float("inf"))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a hash by design; tests that need it ask for it explicitly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
