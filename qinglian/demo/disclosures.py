@@ -59,7 +59,6 @@ from django.utils import timezone
 from qinglian.core.audit import audit_record
 from qinglian.core.calendar import add_months, month_end
 from qinglian.directory.models import Person, Post, Region, RegionLevel, Term, subtree_q
-from qinglian.disclosures.calendar import catalogs_in_force
 from qinglian.disclosures.masking import mask_name, mask_numbers, mask_table
 from qinglian.disclosures.models import (
     CatalogItem,
@@ -71,7 +70,7 @@ from qinglian.disclosures.models import (
     Frequency,
 )
 from qinglian.disclosures.schedule import event_due, is_periodic, period_from_key, periods_between
-from qinglian.disclosures.selectors import STATEMENT_ITEM
+from qinglian.disclosures.selectors import STATEMENT_ITEM, catalogs_in_force
 from qinglian.disclosures.services import (
     DISCLOSURE_RECORD,
     disclosure_open,

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qinglian.core.calendar import add_months
-from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Region
-from qinglian.disclosures.models import Catalog, CatalogItem, Disclosure, Frequency
+from qinglian.disclosures.models import CatalogItem, Disclosure, Frequency
 from qinglian.disclosures.schedule import event_due, is_periodic, periods_between
+from qinglian.disclosures.selectors import catalogs_in_force
 
 
 class Status:
@@ -59,30 +59,6 @@ def _status(due_on: date | None, disclosure: Disclosure | None, today: date) -> 
     if due_on is not None and due_on < today:
         return Status.OVERDUE
     return Status.DUE
-
-
-def catalogs_in_force(villages: Sequence[Region], on: date) -> dict[int, Catalog]:
-    """Each village's catalog in force on ``on``: the nearest region's, national last."""
-    paths = {p for village in villages for p in ancestor_paths(village.path)}
-    candidates = list(
-        Catalog.objects.filter(
-            Q(region__isnull=True) | Q(region__path__in=paths), effective_from__lte=on
-        )
-        .select_related("region")
-        .order_by("-effective_from", "-version")
-    )
-    chosen: dict[int, Catalog] = {}
-    for village in villages:
-        best: Catalog | None = None
-        for catalog in candidates:
-            path = catalog.region.path if catalog.region else ""
-            if path and not village.path.startswith(path):
-                continue
-            if best is None or len(path) > len(best.region.path if best.region else ""):
-                best = catalog
-        if best is not None:
-            chosen[village.pk] = best
-    return chosen
 
 
 @functools.lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,22 +58,33 @@ def cadre_roster(village: Region) -> list[RosterLine]:
     return [RosterLine(term=t, log_entry=entries[str(t.pk)]) for t in terms if str(t.pk) in entries]
 
 
-def catalog_for(region: Region, on: date) -> Catalog | None:
-    """The catalog in force for ``region`` on ``on``: the nearest region's (national last)."""
-    candidates = (
+def catalogs_in_force(villages: Sequence[Region], on: date) -> dict[int, Catalog]:
+    """Each village's catalog in force on ``on``: the nearest region's, national last."""
+    paths = {p for village in villages for p in ancestor_paths(village.path)}
+    candidates = list(
         Catalog.objects.filter(
-            Q(region__isnull=True) | Q(region__path__in=ancestor_paths(region.path)),
-            effective_from__lte=on,
+            Q(region__isnull=True) | Q(region__path__in=paths), effective_from__lte=on
         )
         .select_related("region")
         .order_by("-effective_from", "-version")
     )
-    best: Catalog | None = None
-    for catalog in candidates:
-        depth = len(catalog.region.path) if catalog.region else 0
-        if best is None or depth > (len(best.region.path) if best.region else 0):
-            best = catalog
-    return best
+    chosen: dict[int, Catalog] = {}
+    for village in villages:
+        best: Catalog | None = None
+        for catalog in candidates:
+            path = catalog.region.path if catalog.region else ""
+            if path and not village.path.startswith(path):
+                continue
+            if best is None or len(path) > len(best.region.path if best.region else ""):
+                best = catalog
+        if best is not None:
+            chosen[village.pk] = best
+    return chosen
+
+
+def catalog_for(region: Region, on: date) -> Catalog | None:
+    """The catalog in force for ``region`` on ``on``: the nearest region's (national last)."""
+    return catalogs_in_force([region], on).get(region.pk)
 
 
 def catalog_items(catalog: Catalog) -> QuerySet[CatalogItem]:

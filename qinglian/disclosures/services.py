@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.errors import DomainError
-from qinglian.core.files import DOCUMENT_MAX_BYTES, document_extension, document_type
+from qinglian.core.files import document_accepted
 from qinglian.directory.models import Region, RegionLevel
 from qinglian.disclosures.masking import mask_numbers, mask_table
 from qinglian.disclosures.models import (
@@ -127,7 +126,8 @@ def disclosure_open(
         raise DomainError(_("Only a village publishes disclosures."), field="village")
     today = timezone.localdate()
     item = _item(village, item_code, event_on or today)
-    period_start = period_end = due_on = None
+    title = (title.strip() or item.title_zh)[:200]
+    dates: tuple[date | None, date | None, date | None] = (None, None, None)  # standing
     if is_periodic(item.frequency):
         try:
             period = period_from_key(item.frequency, period_key, item.due_day)
@@ -137,19 +137,9 @@ def disclosure_open(
                 % {"key": period_key, "frequency": item.get_frequency_display()},
                 field="period",
             ) from None
-        period_start, period_end, due_on = period.start, period.end, period.due_on
-        existing = Disclosure.objects.filter(
-            village=village, item_code=item_code, period_key=period.key
-        ).first()
-        if existing:
-            return existing
+        key, dates = period.key, (period.start, period.end, period.due_on)
     elif item.frequency == Frequency.STANDING:
-        period_key = "standing"
-        existing = Disclosure.objects.filter(
-            village=village, item_code=item_code, period_key=period_key
-        ).first()
-        if existing:
-            return existing
+        key = "standing"
     else:
         if event_on is None:
             raise DomainError(_("Say on which day it happened."), field="event_on")
@@ -158,20 +148,30 @@ def disclosure_open(
         same_day = Disclosure.objects.filter(
             village=village, item_code=item_code, period_start=event_on
         ).count()
-        period_key = f"E{event_on.isoformat()}-{same_day + 1}"
-        period_start = period_end = event_on
-        if item.frequency == Frequency.EVENT:
-            due_on = event_due(event_on, item.event_days)
-    return Disclosure.objects.create(
+        due_on = event_due(event_on, item.event_days) if item.frequency == Frequency.EVENT else None
+        return Disclosure.objects.create(
+            village=village,
+            item_code=item.code,
+            category=item.category,
+            title=title,
+            period_key=f"E{event_on.isoformat()}-{same_day + 1}",
+            period_start=event_on,
+            period_end=event_on,
+            due_on=due_on,
+        )
+    disclosure, _created = Disclosure.objects.get_or_create(
         village=village,
         item_code=item.code,
-        category=item.category,
-        title=(title.strip() or item.title_zh)[:200],
-        period_key=period_key,
-        period_start=period_start,
-        period_end=period_end,
-        due_on=due_on,
+        period_key=key,
+        defaults={
+            "category": item.category,
+            "title": title,
+            "period_start": dates[0],
+            "period_end": dates[1],
+            "due_on": dates[2],
+        },
     )
+    return disclosure
 
 
 def _open_draft(disclosure: Disclosure) -> DisclosureDraft | None:
@@ -273,31 +273,22 @@ def draft_attach(
     )
     if draft.state not in _EDITABLE:
         raise DomainError(_("Attachments can only be added while the draft is being written."))
-    if not content:
-        raise DomainError(_("The file is empty."), field="file")
-    if len(content) > DOCUMENT_MAX_BYTES:
-        raise DomainError(_("The file is larger than 10 MB."), field="file")
-    content_type = document_type(content)
-    if content_type is None:
-        raise DomainError(_("Attach a PDF, a JPEG or a PNG image."), field="file")
-    digest = hashlib.sha256(content).hexdigest()
+    document = document_accepted(content)
     attachment = DisclosureAttachment(
         draft=draft,
-        name=(file_name.strip() or digest[:16])[:100],
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
+        name=(file_name.strip() or document.sha256[:16])[:100],
+        content_type=document.content_type,
+        size=document.size,
+        sha256=document.sha256,
     )
-    attachment.file.save(
-        f"{digest[:16]}.{document_extension(content_type)}", ContentFile(content), save=False
-    )
+    attachment.file.save(document.stored_name, ContentFile(content), save=False)
     attachment.save()
     audit_record(
         actor=actor,
         verb="disclosure.attached",
         target=attachment,
         region_path=draft.disclosure.village.path,
-        data={"draft": draft.pk, "sha256": digest},
+        data={"draft": draft.pk, "sha256": document.sha256},
     )
     return attachment
 

@@ -9,7 +9,6 @@ marked superseded and the new one is written beside it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.calendar import month_end, month_start
 from qinglian.core.errors import DomainError
-from qinglian.core.files import DOCUMENT_MAX_BYTES, document_extension, document_type
+from qinglian.core.files import document_accepted
 from qinglian.directory.models import Region
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
@@ -656,31 +655,23 @@ def voucher_attach(
     """Attach an invoice image or PDF. The file's bytes decide its type, not its name."""
     if kind not in AttachmentKind.values:
         raise DomainError(_("Unknown kind of attachment."), field="kind")
-    if not content:
-        raise DomainError(_("The file is empty."), field="file")
-    if len(content) > DOCUMENT_MAX_BYTES:
-        raise DomainError(_("The file is larger than 10 MB."), field="file")
-    content_type = document_type(content)
-    if content_type is None:
-        raise DomainError(_("Attach a PDF, a JPEG or a PNG image."), field="file")
-    digest = hashlib.sha256(content).hexdigest()
-    extension = document_extension(content_type)
+    document = document_accepted(content)
     attachment = VoucherAttachment(
         voucher=voucher,
         kind=kind,
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
+        content_type=document.content_type,
+        size=document.size,
+        sha256=document.sha256,
         uploaded_by=acting_user(actor),
     )
-    attachment.file.save(f"{digest[:16]}.{extension}", ContentFile(content), save=False)
+    attachment.file.save(document.stored_name, ContentFile(content), save=False)
     attachment.save()
     audit_record(
         actor=actor,
         verb="voucher.attached",
         target=attachment,
         region_path=voucher.village.path,
-        data={"voucher": voucher.pk, "sha256": digest, "file_name": file_name[:100]},
+        data={"voucher": voucher.pk, "sha256": document.sha256, "file_name": file_name[:100]},
     )
     return attachment
 
