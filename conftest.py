@@ -153,6 +153,7 @@ def _visit_counts_written_when_asked(monkeypatch):
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a hash by design; tests that need it ask for it explicitly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.APPEALS_KDF = "min"  # the commission keys' Argon2id: fast and weak, tests only
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "qinglian.transparency",
     "qinglian.finance",
     "qinglian.disclosures",
+    "qinglian.appeals",
     "qinglian.workbench",
     "qinglian.api",
     "qinglian.demo",
@@ -215,6 +216,19 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- the mass mailbox ---------------------------------------------------------
+# Rate limits of the public mailbox, per client address (django-ratelimit, on the
+# cache: set REDIS_URL where several server processes share the limits). Villagers
+# behind one carrier NAT share an address: keep the submission limit generous.
+APPEALS_SUBMIT_RATE = env_str("APPEALS_SUBMIT_RATE", "30/h")
+APPEALS_TRACK_RATE = env_str("APPEALS_TRACK_RATE", "20/m")
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+if env_bool("BEHIND_TLS_PROXY", False):
+    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+# Argon2id cost of unlocking a commission's sealing key: "moderate" (about a second
+# and 128 MB) in production, "min" for tests only.
+APPEALS_KDF = env_str("APPEALS_KDF", "moderate")
 
 # Declared relatives up to this degree of kinship count as "close" for recusal.
 CLOSE_RELATIVE_MAX_DEGREE = env_int("CLOSE_RELATIVE_MAX_DEGREE", 3, minimum=1, maximum=5)

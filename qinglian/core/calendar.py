@@ -2,9 +2,12 @@
 
 Deadlines in working days ("15 working days") count on this calendar. Holiday data
 comes from the `chinesecalendar` package, which follows the State Council's yearly
-notice. For a year the package does not know yet (the notice comes out each
-November), Monday to Friday count as working days and a warning is logged, so a
-deadline is never left uncomputed; upgrading the package corrects later runs.
+notice. The notice comes out each autumn, often before a release of the package
+carries it: an operator can then enter the announced days
+(``qinglian official_calendar``, stored as ``OfficialDay`` rows), and those count
+for that year. For a year known to neither, Monday to Friday count as working
+days and ``calendar_known`` says so, so that pages can show the deadline as an
+estimate; a deadline is never left uncomputed.
 """
 
 from __future__ import annotations
@@ -13,15 +16,53 @@ import logging
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
+_ENTERED_CACHE = "official-days:{year}"
+_WARNED: set[int] = set()
+
+
+def entered_days(year: int) -> dict[date, bool]:
+    """Days of ``year`` entered by an operator: day → is a working day (cached)."""
+    key = _ENTERED_CACHE.format(year=year)
+    days: dict[date, bool] | None = cache.get(key)
+    if days is None:
+        from qinglian.core.models import OfficialDay
+
+        days = dict(OfficialDay.objects.filter(day__year=year).values_list("day", "is_working_day"))
+        cache.set(key, days, 3600)
+    return days
+
+
+def forget_entered_days(year: int) -> None:
+    cache.delete(_ENTERED_CACHE.format(year=year))
+
+
+def package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def calendar_known(year: int) -> bool:
+    """Whether ``year``'s holidays are known (from the package or entered by an operator)."""
+    return package_knows(year) or bool(entered_days(year))
+
 
 def is_working_day(day: date) -> bool:
+    entered = entered_days(day.year)
+    if day in entered:
+        return entered[day]
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        logger.warning("no official holiday data for %s; counting Monday-Friday", day.year)
+        if not entered and day.year not in _WARNED:
+            _WARNED.add(day.year)
+            logger.warning("no official holiday data for %s; counting Monday-Friday", day.year)
         return day.weekday() < 5
 
 
@@ -36,6 +77,17 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if ``end`` <= ``start``)."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
 
 
 # --- calendar months ---------------------------------------------------------------

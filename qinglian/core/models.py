@@ -57,3 +57,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OfficialDay(models.Model):
+    """A day of the State Council's holiday notice, entered before the package knows it.
+
+    Entered with ``qinglian official_calendar`` for a year the `chinesecalendar`
+    package does not cover yet; for that year these days override Monday-Friday.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Off for a holiday, on for a make-up working day.")
+    )
+    name = models.CharField(_("holiday"), max_length=40, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("official calendar day")
+        verbose_name_plural = _("official calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

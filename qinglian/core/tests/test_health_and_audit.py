@@ -75,7 +75,7 @@ def test_audit_events_cannot_be_changed_or_deleted_even_in_sql(tree):
     assert event.verb == "region.created"
 
 
-def test_working_days_skip_national_day_and_count_makeup_day():
+def test_working_days_skip_national_day_and_count_makeup_day(db):
     from datetime import date
 
     assert not is_working_day(date(2026, 10, 1))
@@ -84,7 +84,7 @@ def test_working_days_skip_national_day_and_count_makeup_day():
     assert add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
 
 
-def test_working_days_beyond_known_calendar_fall_back_to_weekdays():
+def test_working_days_beyond_known_calendar_fall_back_to_weekdays(db):
     from datetime import date
 
     assert add_working_days(date(2027, 3, 5), 1) == date(2027, 3, 8)  # Friday → Monday
