@@ -423,12 +423,14 @@ def appeal_answer(*, actor: Any, appeal: Appeal, text: str, public_question: str
 
 
 def _answer_publish(appeal: Appeal, *, question: str, answer: str, at: datetime) -> None:
+    disclosure = appeal.disclosure
+    assert disclosure is not None
     version = appeal.published.count() + 1
     record_id = f"{appeal.village.code}/answers/{appeal.pk}/v{version}"
     content = {
         "village": appeal.village.code,
-        "item": appeal.disclosure.item_code if appeal.disclosure else "",
-        "period": appeal.disclosure.period_key if appeal.disclosure else "",
+        "item": disclosure.item_code,
+        "period": disclosure.period_key,
         "line": appeal.line_key,
         "line_label": appeal.line_label,
         "question": question,
@@ -446,7 +448,7 @@ def _answer_publish(appeal: Appeal, *, question: str, answer: str, at: datetime)
         appeal=appeal,
         version=version,
         village=appeal.village,
-        disclosure=appeal.disclosure,
+        disclosure=disclosure,
         line_key=appeal.line_key,
         line_label=appeal.line_label,
         question=question,
