@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Tree, client_for, make_user
+from qinglian.appeals.models import DeadlineRule
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
@@ -402,6 +403,9 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         "core.auditevent": event,
     }
     by_label.update(published.pop("disclosure_by_label"))
+    by_label["appeals.deadlinerule"] = DeadlineRule.objects.create(
+        region=tree.town_a, kind="question", first_response_days=7
+    )
     return {"village": village, "person": person, "by_label": by_label, **published}
 
 
