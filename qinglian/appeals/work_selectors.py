@@ -70,6 +70,10 @@ def handles_cases(user: Any) -> bool:
     return bool(policy.region_paths(user, roles=VILLAGE_CASE_ROLES))
 
 
+def serves_commission(user: Any) -> bool:
+    return bool(policy.region_paths(user, roles=COMMISSION_ROLES))
+
+
 def queue(user: Any, filters: QueueFilters, today: date | None = None) -> QuerySet[Appeal]:
     """The user's cases, most urgent first: overdue, then soonest due; answered and closed after.
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from qinglian.accounts import policy
@@ -54,10 +55,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = work_selectors.queue(request.user, form.filters())
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {"form": form, "page": page}
-    if request.htmx:  # type: ignore[attr-defined]
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if htmx and not htmx.history_restore_request:  # a restore after "back" wants the page
         response = render(request, "appeals/work_queue_table.html", context)
     else:
         context["notices"] = work_selectors.notices_recent(request.user)
+        context["serves_commission"] = work_selectors.serves_commission(request.user)
         response = render(request, "appeals/work_queue.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -275,6 +278,8 @@ def _may_reveal(user: Any, appeal: Appeal) -> bool:
     return policy.can_reach_region(user, appeal.village, roles=selectors.COMMISSION_ROLES)
 
 
+@sensitive_variables("identity")
+@sensitive_post_parameters("passphrase")
 @never_cache
 @login_required
 @require_POST
@@ -326,6 +331,7 @@ def keys(request: HttpRequest) -> HttpResponse:
     return _keys_page(request, regions, SealingKeyForm(regions=regions))
 
 
+@sensitive_post_parameters("passphrase", "passphrase_again")
 @never_cache
 @login_required
 @require_POST

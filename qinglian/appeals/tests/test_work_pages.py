@@ -162,6 +162,11 @@ def test_with_htmx_the_queue_sends_only_its_table(tree, village_cadre):
     assert "HX-Request" in response["Vary"]
     full = client_for(village_cadre).get("/work/appeals/", {"state": "open"})
     assert 'hx-target="#queue-table"' in full.content.decode()
+    # Going back to a page htmx no longer holds asks for the whole page again.
+    restored = client_for(village_cadre).get(
+        "/work/appeals/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert 'id="queue-filters"' in restored.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 15])
@@ -220,11 +225,31 @@ def test_notices_show_only_cases_the_user_may_see(
     assert noticed(officer) == {mine.receipt, moved_on.receipt, report_naming_cadre.receipt}
 
 
+def test_the_queue_shows_fifty_cases_a_page_and_its_pages_keep_the_filters(tree, village_cadre):
+    for n in range(51):
+        question(tree.village_a1, f"第{n}个问题内容")
+    client = client_for(village_cadre)
+    first = client.get("/work/appeals/", {"state": "open"}).content.decode()
+    assert len(receipts_in(first)) == 50
+    assert 'href="?state=open&amp;page=2"' in first
+    second = client.get("/work/appeals/", {"state": "open", "page": "2"}).content.decode()
+    assert len(receipts_in(second)) == 1
+
+
 def test_the_workbench_links_to_the_queue_for_those_who_handle_cases(
-    tree, village_cadre, admin_operator
+    tree, village_cadre, township_commission, admin_operator
 ):
     assert "/work/appeals/" in client_for(village_cadre).get("/work/").content.decode()
     assert "/work/appeals/" not in client_for(admin_operator).get("/work/").content.decode()
+    # The keys are the commission's: only its officers are shown the way to them.
+    assert (
+        "/work/appeals/keys/"
+        not in client_for(village_cadre).get("/work/appeals/").content.decode()
+    )
+    assert (
+        "/work/appeals/keys/"
+        in client_for(township_commission).get("/work/appeals/").content.decode()
+    )
 
 
 # --- the case page --------------------------------------------------------------------------
