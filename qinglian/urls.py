@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("qinglian.accounts.urls")),
     path("work/finance/", include("qinglian.finance.urls")),
     path("work/disclosures/", include("qinglian.disclosures.work_urls")),
+    path("work/appeals/", include("qinglian.appeals.work_urls")),
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),

@@ -26,6 +26,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Tree, client_for, make_user
+from qinglian.appeals.models import DeadlineRule
+from qinglian.appeals.services import Upload, appeal_submit
+from qinglian.appeals.tests.helpers import PASSPHRASE, commission_keys, in_office
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
@@ -80,6 +83,21 @@ def staff_api_in_a1() -> dict[str, int]:
     }
 
 
+def village_case_in_a1(allowed: int) -> dict[str, int]:
+    """A case village A1 handles: its handlers, its committee and the commissions above.
+
+    Not the operator: operators do not read cases."""
+    return statuses(
+        404, anonymous=302, county=allowed, township=allowed, village=allowed, supervisor=allowed
+    )
+
+
+def commission_case_in_a1(allowed: int) -> dict[str, int]:
+    """A report naming A1's cadre: the township and county commissions only (the cadre is
+    recused; nobody else in the village, nor the operator, sees a commission's case)."""
+    return statuses(404, anonymous=302, county=allowed, township=allowed)
+
+
 @dataclass
 class Route:
     expect: dict[str, int]
@@ -88,6 +106,17 @@ class Route:
     body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     json_body: bool = False
     query: dict[str, str] = field(default_factory=dict)
+
+
+def village_handling(body: dict[str, str]) -> Route:
+    """An action on village A1's question: its handlers and the commissions above act;
+    its supervision committee sees the case but may not act (403)."""
+    return Route(
+        statuses(404, anonymous=302, county=302, township=302, village=302, supervisor=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["appeal_question"].pk},
+        body=lambda o: body,
+    )
 
 
 MATRIX: dict[str, Route] = {
@@ -167,6 +196,50 @@ MATRIX: dict[str, Route] = {
         )
         for name in ("timeliness", "timeliness_xlsx")
     },
+    # The mailbox: the queue is for those who handle or see cases (not the operator).
+    "appeals_work:queue": Route(statuses(200, anonymous=302, nobody=404, admin=404)),
+    "appeals_work:case": Route(
+        commission_case_in_a1(200), kwargs=lambda o: {"pk": o["appeal_report"].pk}
+    ),
+    "appeals_work:attachment": Route(
+        village_case_in_a1(200), kwargs=lambda o: {"pk": o["appeal_attachment"].pk}
+    ),
+    "appeals_work:accept": Route(
+        commission_case_in_a1(302),
+        method="post",
+        kwargs=lambda o: {"pk": o["appeal_report"].pk},
+    ),
+    # The village's handlers answer its question; its committee sees it but may not (403).
+    "appeals_work:answer": village_handling({"text": "路灯下周修好"}),
+    "appeals_work:write": village_handling({"text": "请问是哪一盏路灯？"}),
+    "appeals_work:close": village_handling({"outcome": "resolved", "text": "路灯已修好"}),
+    # Only a commission officer over the case's handling region gives it to others.
+    "appeals_work:reassign": Route(
+        statuses(404, anonymous=302, county=302, township=302, village=403, supervisor=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["appeal_question"].pk},
+        body=lambda o: {"to": f"commission:{o['village'].parent.code}", "reason": "涉及多个村"},
+    ),
+    "appeals_work:transfer": Route(
+        commission_case_in_a1(302),
+        method="post",
+        kwargs=lambda o: {"pk": o["appeal_report"].pk},
+        body=lambda o: {"to": "县自然资源局", "reason": "属于土地执法事项"},
+    ),
+    # Reading the reporter's name: the commissions the name is sealed to (the page shows it).
+    "appeals_work:reveal": Route(
+        commission_case_in_a1(200),
+        method="post",
+        kwargs=lambda o: {"pk": o["appeal_report"].pk},
+        body=lambda o: {"passphrase": PASSPHRASE, "reason": "核实线索需要联系举报人"},
+    ),
+    # Sealing keys: officers of a township or county commission, each for their own.
+    "appeals_work:keys": Route(
+        statuses(404, anonymous=302, county=200, township=200, outsider=200)
+    ),
+    "appeals_work:key_create": Route(
+        statuses(404, anonymous=302, county=200, township=200, outsider=200), method="post"
+    ),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),
@@ -402,7 +475,39 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         "core.auditevent": event,
     }
     by_label.update(published.pop("disclosure_by_label"))
-    return {"village": village, "person": person, "by_label": by_label, **published}
+    appeals = appeal_objects(tree, cadre)
+    by_label["appeals.deadlinerule"] = appeals.pop("deadline_rule")
+    return {"village": village, "person": person, "by_label": by_label, **published, **appeals}
+
+
+def appeal_objects(tree: Tree, cadre: Any) -> dict[str, Any]:
+    """A villager's question to village A1 with a photo; a real-name report naming A1's
+    cadre (in office), sealed to the township's and the county's keys; a deadline rule."""
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    commission_keys(tree.town_a, tree.county)
+    question = appeal_submit(
+        village=tree.village_a1,
+        kind="question",
+        text="村口路灯什么时候修好？",
+        uploads=[Upload("photo.png", png)],
+    ).appeal
+    in_office(cadre.person, tree.village_a1)
+    report = appeal_submit(
+        village=tree.village_a1,
+        kind="report",
+        text="村书记收受工程老板好处",
+        subject_ids=[cadre.person.pk],
+        name="李四",
+        phone="13800001111",
+    ).appeal
+    return {
+        "appeal_question": question,
+        "appeal_attachment": question.attachments.get(),
+        "appeal_report": report,
+        "deadline_rule": DeadlineRule.objects.create(
+            region=tree.town_a, kind="question", first_response_days=7
+        ),
+    }
 
 
 def disclosure_objects(tree: Tree) -> dict[str, Any]:

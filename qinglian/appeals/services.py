@@ -384,12 +384,27 @@ def _require_open(appeal: Appeal) -> None:
         raise DomainError(_("This case is closed."))
 
 
+def acceptable(appeal: Appeal) -> bool:
+    """Whether the case may be accepted for handling: a report, or a case with a commission.
+
+    Anything else is answered. (Acceptance sets the longer result deadline, so a
+    village must not be able to accept its own question to gain time.)
+    """
+    return appeal.state == State.RECEIVED and (
+        appeal.kind == Kind.REPORT or appeal.body == Body.COMMISSION
+    )
+
+
 @transaction.atomic
 def appeal_accept(*, actor: Any, appeal: Appeal, text: str = "") -> Appeal:
     """Accept a report for handling: the reporter is told; the result is due next."""
     appeal = _locked(appeal)
     if appeal.state != State.RECEIVED:
         raise DomainError(_("Only a newly received case can be accepted."))
+    if not acceptable(appeal):
+        raise DomainError(
+            _("Only reports and cases with a discipline commission are accepted; answer this one.")
+        )
     today = timezone.localdate()
     if appeal.first_answered_at is None:
         appeal.first_answered_at = timezone.now()

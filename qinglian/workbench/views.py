@@ -19,6 +19,7 @@ from qinglian.accounts.policy import (
     is_staff_member,
     visible,
 )
+from qinglian.appeals.selectors import VILLAGE_CASE_ROLES
 from qinglian.core.errors import DomainError
 from qinglian.directory import selectors
 from qinglian.directory.services import PersonInput, person_register
@@ -35,14 +36,21 @@ def _require_staff(request: HttpRequest) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = (
+    assignments = list(
         RoleAssignment.objects.filter(user=cast(User, request.user))
         .select_related("region", "region__parent")
         .order_by("region__path", "role")
     )
+    roles = {assignment.role for assignment in assignments}
     alerts = visible(request.user, LogAlert.objects.all())[:20]
     return render(
-        request, "workbench/home.html", {"assignments": assignments, "log_alerts": alerts}
+        request,
+        "workbench/home.html",
+        {
+            "assignments": assignments,
+            "log_alerts": alerts,
+            "handles_cases": bool(roles & VILLAGE_CASE_ROLES),
+        },
     )
 
 
