@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Tree, client_for, make_user
+from qinglian.appeals.services import appeal_submit
 from qinglian.core.audit import audit_record
 from qinglian.directory.factories import PersonFactory, make_id_number
 from qinglian.directory.models import Company, Household, Term
@@ -122,6 +123,21 @@ MATRIX: dict[str, Route] = {
         statuses(200),
         kwargs=lambda o: {"code": o["village"].code, "pk": o["published_attachment"].pk},
     ),
+    # The mailbox's villager pages are public; a case opens only to the browser that gave
+    # its receipt and secret (no one here has): the others are sent to the tracking form.
+    "appeals:ask": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "appeals:track": Route(statuses(200)),
+    "appeals:forget": Route(statuses(302), method="post"),
+    "appeals:case": Route(statuses(302), kwargs=lambda o: {"pk": o["appeal"].pk}),
+    **{
+        f"appeals:{action}": Route(
+            statuses(302),
+            method="post",
+            kwargs=lambda o: {"pk": o["appeal"].pk},
+            body=lambda o: {"text": "矩阵里的回复", "rating": "satisfied"},
+        )
+        for action in ("case_write", "case_rate", "case_reopen")
+    },
     "disclosures_work:village": Route(
         staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
     ),
@@ -402,7 +418,14 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         "core.auditevent": event,
     }
     by_label.update(published.pop("disclosure_by_label"))
-    return {"village": village, "person": person, "by_label": by_label, **published}
+    appeal = appeal_submit(village=village, kind="question", text="矩阵里的问题").appeal
+    return {
+        "village": village,
+        "person": person,
+        "by_label": by_label,
+        "appeal": appeal,
+        **published,
+    }
 
 
 def disclosure_objects(tree: Tree) -> dict[str, Any]:
