@@ -22,6 +22,7 @@ from qinglian.appeals.services import (
     handler_write,
 )
 from qinglian.appeals.tests.helpers import commission_keys, in_office
+from qinglian.disclosures.tests.test_public_pages import month_of_books
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -198,6 +199,94 @@ def test_a_double_tap_makes_one_case_and_shows_the_same_receipt(village):
     assert new_key and new_key[1] != KEY
     shown(client.post(ask_url(village), form(text="另外一个问题的内容", submission_key=new_key[1])))
     assert Appeal.objects.count() == 2
+
+
+# --- a question about a published line ----------------------------------------------------
+
+
+@pytest.fixture
+def statement(village):
+    with time_machine.travel(date(2025, 4, 8)):
+        return month_of_books(village, date(2025, 3, 1))
+
+
+def line_link(html: str) -> tuple[str, str]:
+    """The row id and the "ask about this" address of the line 环境整治费."""
+    row = re.search(
+        r'<tr id="(line-[^"]+)">(?:(?!</tr>).)*环境整治费(?:(?!</tr>).)*</tr>', html, re.S
+    )
+    assert row, html
+    link = re.search(r'<a class="ask" href="([^"]+)"', row[0])
+    assert link
+    return row[1], link[1].replace("&amp;", "&")
+
+
+def test_a_villager_asks_about_a_published_line_and_the_answer_shows_beside_it(
+    village, statement, village_cadre
+):
+    page = f"/v/{village.code}/d/{statement.disclosure_id}/"
+    row_id, link = line_link(Client().get(page).content.decode())
+    assert link == f"/v/{village.code}/ask/?d={statement.disclosure_id}&line={row_id}"
+    asking = english().get(link).content.decode()
+    assert "2025-03-12 环境整治费 650.00" in asking and f'value="{row_id}"' in asking
+    response = Client().post(
+        ask_url(village),
+        form(text="650元环境整治费给了谁？", d=str(statement.disclosure_id), line=row_id),
+    )
+    assert response.status_code == 200
+    appeal = Appeal.objects.get()
+    assert appeal.disclosure_id == statement.disclosure_id and appeal.line_key == row_id
+    assert appeal.line_label == "2025-03-12 环境整治费 650.00"
+
+    appeal_answer(
+        actor=village_cadre,
+        appeal=appeal,
+        text="付给保洁公司，发票已公开。",
+        public_question="650元环境整治费给了谁？",
+    )
+    html = english().get(page).content.decode()
+    rows = html[html.index(f'id="{row_id}"') :].split("</tr>")
+    answer_row = rows[1]  # the row after the line's
+    assert 'class="answer"' in answer_row
+    assert "A villager asked:" in answer_row and "650元环境整治费给了谁？" in answer_row
+    assert "付给保洁公司，发票已公开。" in answer_row
+    assert "/log/entries/" in answer_row
+
+
+def test_a_line_that_is_not_published_is_not_asked_about(village, statement, tree):
+    d = statement.disclosure_id
+    row_id, _ = line_link(Client().get(f"/v/{village.code}/d/{d}/").content.decode())
+    for url in (
+        ask_url(village) + f"?d={d}&line=line-99-x-1",  # no such line
+        ask_url(tree.village_a2) + f"?d={d}&line={row_id}",  # another village's list
+        ask_url(village) + f"?d=abc&line={row_id}",
+        ask_url(village) + f"?d=99999999999999999999&line={row_id}",
+    ):
+        response = english().get(url)
+        assert response.status_code == 200 and 'id="asked-line"' not in response.content.decode()
+    html = refused(village, d=str(d), line="line-99-x-1")
+    assert "published lines any more" in html.replace("&#x27;", "'")
+    assert not Appeal.objects.exists()
+
+
+def test_the_item_page_costs_one_query_more_for_a_monthly_list_whatever_its_answers(
+    village, statement, village_cadre, django_assert_num_queries
+):
+    page = f"/v/{village.code}/d/{statement.disclosure_id}/"
+    row_id, _ = line_link(Client().get(page).content.decode())
+    for n in range(3):
+        appeal = appeal_submit(
+            village=village,
+            kind="question",
+            text=f"第{n}个问题",
+            disclosure_id=statement.disclosure_id,
+            line_key=row_id,
+            line_label="2025-03-12 环境整治费 650.00",
+        ).appeal
+        appeal_answer(actor=village_cadre, appeal=appeal, text=f"第{n}个回答")
+        # village, disclosure, its versions, its log entry, the answers of its lines
+        with django_assert_num_queries(5):
+            assert Client().get(page).status_code == 200
 
 
 def test_the_village_page_leads_to_the_mailbox(village):
