@@ -207,14 +207,26 @@ class TrackForm(forms.Form):
     )
 
 
-class WriteForm(forms.Form):
+class CaseForm(forms.Form):
+    """A form of the case page: ids prefixed by the form's name (several share a page)."""
+
+    prefix_id = "case"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class WriteForm(CaseForm):
+    prefix_id = "write"
     text = forms.CharField(
         label=gettext_lazy("Write to the handler"),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
     )
 
 
-class RateForm(forms.Form):
+class RateForm(CaseForm):
+    prefix_id = "rate"
     rating = forms.ChoiceField(
         label=gettext_lazy("Are you satisfied with the answer?"),
         choices=Rating.choices,
@@ -222,7 +234,8 @@ class RateForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CaseForm):
+    prefix_id = "reopen"
     text = forms.CharField(
         label=gettext_lazy("Why are you not satisfied?"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),

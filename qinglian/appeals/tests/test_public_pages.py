@@ -370,6 +370,8 @@ def test_the_villager_replies_rates_once_and_reopens_once(village, village_cadre
     html = client.get(case).content.decode()
     assert "Answer from 上塘 village committee" in html and "下周一修好。" in html
     assert 'id="rate"' in html and 'id="reopen"' in html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # three forms on one page, no id twice
     assert client.post(case + "rate/", {"rating": "dissatisfied"}).status_code == 302
     appeal.refresh_from_db()
     assert appeal.rating == "dissatisfied"
@@ -454,3 +456,15 @@ def test_tracking_beyond_the_rate_is_refused_even_with_the_right_pair(village, s
     limited = track(client, receipt, secret)
     assert limited.status_code == 429 and "Too many tries" in limited.content.decode()
     assert client.get(f"/mailbox/cases/{appeal.pk}/").status_code == 302
+
+
+def test_messages_on_a_case_are_limited_like_submissions(village, settings):
+    settings.APPEALS_SUBMIT_RATE = "1/h"
+    appeal, receipt, secret = sent(village)
+    client = english()
+    track(client, receipt, secret)
+    case = f"/mailbox/cases/{appeal.pk}/"
+    assert client.post(case + "write/", {"text": "第一条补充说明"}).status_code == 302
+    limited = client.post(case + "write/", {"text": "第二条补充说明"})
+    assert limited.status_code == 429 and "第二条补充说明" in limited.content.decode()
+    assert appeal.events.filter(kind="villager_wrote").count() == 1
