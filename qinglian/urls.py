@@ -16,6 +16,8 @@ urlpatterns = [
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),
+    # The mailbox's public pages: /v/<code>/ask/ (before the village pages) and /mailbox/.
+    path("", include("qinglian.appeals.public_urls")),
     path("v/", include("qinglian.disclosures.urls")),
     path("admin/", admin.site.urls),
 ]

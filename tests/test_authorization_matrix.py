@@ -151,6 +151,21 @@ MATRIX: dict[str, Route] = {
         statuses(200),
         kwargs=lambda o: {"code": o["village"].code, "pk": o["published_attachment"].pk},
     ),
+    # The mailbox's villager pages are public; a case opens only to the browser that gave
+    # its receipt and secret (no one here has): the others are sent to the tracking form.
+    "appeals:ask": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "appeals:track": Route(statuses(200)),
+    "appeals:forget": Route(statuses(302), method="post"),
+    "appeals:case": Route(statuses(302), kwargs=lambda o: {"pk": o["appeal"].pk}),
+    **{
+        f"appeals:{action}": Route(
+            statuses(302),
+            method="post",
+            kwargs=lambda o: {"pk": o["appeal"].pk},
+            body=lambda o: {"text": "矩阵里的回复", "rating": "satisfied"},
+        )
+        for action in ("case_write", "case_rate", "case_reopen")
+    },
     "disclosures_work:village": Route(
         staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
     ),
@@ -477,7 +492,14 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
     by_label.update(published.pop("disclosure_by_label"))
     appeals = appeal_objects(tree, cadre)
     by_label["appeals.deadlinerule"] = appeals.pop("deadline_rule")
-    return {"village": village, "person": person, "by_label": by_label, **published, **appeals}
+    return {
+        "village": village,
+        "person": person,
+        "by_label": by_label,
+        **published,
+        **appeals,
+        "appeal": appeals["appeal_question"],
+    }
 
 
 def appeal_objects(tree: Tree, cadre: Any) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +16,7 @@ from qinglian.disclosures.models import (
     Catalog,
     CatalogItem,
     Category,
+    ContentKind,
     Disclosure,
     DisclosureDraft,
     DisclosureVersion,
@@ -173,3 +175,71 @@ def disclosure_public(village: Region, pk: int) -> Disclosure | None:
 
 def versions_of(disclosure: Disclosure) -> list[DisclosureVersion]:
     return list(disclosure.versions.order_by("number"))
+
+
+# --- lines of a published monthly list ----------------------------------------------------
+
+
+def statement_line_key(voucher: Any, subject: Any, n: int) -> str:
+    """A line's key: the ``id`` its row has on the page (``statement_side.html``).
+
+    ``n`` counts the lines of one subject from 1, in the published order.
+    """
+    return f"line-{voucher}-{subject}-{n}"
+
+
+def statement_lines(content: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each line of a published monthly list with its key, income first."""
+    for side in ("income", "expense"):
+        for group in content.get(side) or []:
+            for n, line in enumerate(group.get("lines") or [], start=1):
+                yield statement_line_key(line.get("voucher"), group.get("subject"), n), line
+
+
+def statement_line_label(line: Mapping[str, Any]) -> str:
+    """A line as a villager reads it: ``2025-03-12 环境整治费 650.00``."""
+    return " ".join(str(line.get(part) or "") for part in ("date", "summary", "amount")).strip()
+
+
+def statement_keyed(
+    content: Mapping[str, Any], notes: Mapping[str, Sequence[Any]]
+) -> dict[str, Any]:
+    """A copy of a monthly list whose lines carry their ``key`` and ``notes[key]`` (``answers``)."""
+    keyed = dict(content)
+    for side in ("income", "expense"):
+        groups = []
+        for group in content.get(side) or []:
+            lines = []
+            for n, line in enumerate(group.get("lines") or [], start=1):
+                key = statement_line_key(line.get("voucher"), group.get("subject"), n)
+                lines.append({**line, "key": key, "answers": notes.get(key, ())})
+            groups.append({**group, "lines": lines})
+        keyed[side] = groups
+    return keyed
+
+
+@dataclass(frozen=True)
+class PublishedLine:
+    disclosure: Disclosure
+    key: str
+    label: str
+
+
+def published_line(village: Region, disclosure_pk: Any, key: str) -> PublishedLine | None:
+    """A line of the village's published monthly list, as its latest version shows it."""
+    try:
+        pk = int(disclosure_pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    disclosure = disclosure_public(village, pk)
+    if disclosure is None:
+        return None
+    version = disclosure.versions.order_by("-number").first()
+    if version is None or version.kind != ContentKind.STATEMENT:
+        return None
+    for line_key, line in statement_lines(version.content):
+        if line_key == key:
+            return PublishedLine(disclosure, key, statement_line_label(line))
+    return None

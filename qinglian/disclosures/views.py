@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from qinglian.appeals.selectors import answers_by_line
 from qinglian.directory.models import Region
 from qinglian.disclosures import pages, selectors
-from qinglian.disclosures.models import Category, DisclosureAttachment
+from qinglian.disclosures.models import Category, ContentKind, DisclosureAttachment
 from qinglian.disclosures.visits import visit_record, visits_summary
 from qinglian.transparency.models import LogEntry
 
@@ -114,6 +115,11 @@ def disclosure_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         version = versions[number - 1]
     except (ValueError, IndexError):
         raise Http404 from None
+    latest = version.number == len(versions)
+    content = version.content
+    if latest and version.kind == ContentKind.STATEMENT:
+        # Villagers ask about the current list's lines; the answers show beside them.
+        content = selectors.statement_keyed(content, answers_by_line(disclosure.pk))
     return render(
         request,
         "disclosures/disclosure.html",
@@ -121,8 +127,9 @@ def disclosure_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "village": village,
             "disclosure": disclosure,
             "version": version,
+            "content": content,
             "versions": versions,
-            "latest": version.number == len(versions),
+            "latest": latest,
             "entry": LogEntry.objects.filter(index=version.log_index).first(),
         },
     )
