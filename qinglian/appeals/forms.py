@@ -146,7 +146,7 @@ class AppealForm(forms.Form):
             self.add_error(
                 "anonymous",
                 _(
-                    "You wrote a name or a phone number: untick \u201csend without my name\u201d "
+                    "You wrote a name or a phone number: untick “send without my name” "
                     "to send them, or clear them."
                 ),
             )
