@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import OpenPage, Village
-from tests.e2e.screens import overflow_width
+from tests.e2e.screens import log_in, overflow_width
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +55,53 @@ def test_villager_asks_about_a_line_and_follows_the_answer(
     page.locator("#write button[type=submit]").click()
     expect(page.locator("#events li")).to_have_count(2)
     assert overflow_width(page) == 0, "the case page scrolls sideways on a phone"
+
+
+def test_the_cadre_answers_beside_the_line_and_the_villager_rates_the_answer(
+    open_page: OpenPage, villages: list[Village]
+) -> None:
+    """The whole walk of seed 004's "what is this 6,500 yuan?": ask, answer, read, rate."""
+    code = villages[0].code
+    phone = open_page("phone")
+    phone.goto(f"/v/{code}/")
+    phone.locator("#panel-finance").get_by_role(
+        "link", name=re.compile("月度财务收支明细")
+    ).first.click()
+    list_url = phone.url
+    ask = phone.locator("table.lines a.ask").nth(1)
+    row_id = ask.locator("xpath=ancestor::tr[1]").get_attribute("id")
+    assert row_id and row_id.startswith("line-")
+    ask.click()
+    phone.locator("textarea[name=text]").fill("这一笔是付给谁的？为什么这么多？")
+    phone.locator("form.mailbox-form button[type=submit]").click()
+    receipt = phone.locator("#receipt-number").inner_text()
+    secret = phone.locator("#secret-number").inner_text()
+
+    desk = open_page("desktop")
+    log_in(desk, "village")
+    desk.goto("/work/appeals/")
+    desk.locator("#cases").get_by_role("link", name=receipt).click()
+    expect(desk.locator("#case-text")).to_contain_text("这一笔是付给谁的？")
+    expect(desk.locator("#answer-form textarea[name=public_question]")).to_have_value(
+        "这一笔是付给谁的？为什么这么多？"
+    )
+    desk.locator("#answer-form textarea[name=text]").fill("付给保洁公司的清运费，合同在村部可查。")
+    desk.locator("#answer-form button[type=submit]").click()
+    expect(desk.locator("#case-state")).to_have_text("已答复")
+    expect(desk.locator("#case-published")).to_contain_text("付给保洁公司的清运费")
+
+    phone.goto(list_url)
+    beside = phone.locator(f"#{row_id} + tr.answer")
+    expect(beside).to_contain_text("这一笔是付给谁的？为什么这么多？")
+    expect(beside).to_contain_text("付给保洁公司的清运费，合同在村部可查。")
+    assert overflow_width(phone) == 0, "the answered list scrolls sideways on a phone"
+
+    phone.goto("/mailbox/track/")
+    phone.locator("input[name=receipt]").fill(receipt)
+    phone.locator("input[name=secret]").fill(secret)
+    phone.locator("main form.stacked button[type=submit]").click()
+    expect(phone.locator("#events")).to_contain_text("付给保洁公司的清运费")
+    phone.locator("#rate input[name=rating][value=satisfied]").check()
+    phone.locator("#rate button[type=submit]").click()
+    expect(phone.locator("#events li").last).to_contain_text("满意")
+    expect(phone.locator("#rate")).to_have_count(0)  # rated once, never again
