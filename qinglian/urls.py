@@ -10,11 +10,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("qinglian.accounts.urls")),
+    path("work/appeals/stats/", include("qinglian.appeals.stats_work_urls")),
     path("work/finance/", include("qinglian.finance.urls")),
     path("work/disclosures/", include("qinglian.disclosures.work_urls")),
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),
+    path("v/", include("qinglian.appeals.stats_urls")),
     path("v/", include("qinglian.disclosures.urls")),
     path("admin/", admin.site.urls),
 ]
