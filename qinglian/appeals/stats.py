@@ -525,7 +525,7 @@ def public_stats_context(village: Region) -> dict[str, Any]:
     The village page can place the figures with
     ``{% include "appeals/public_stats.html" %}`` once this dict is in its context.
     """
-    return {"mailbox_stats": public_figures(village), "mailbox_village": village}
+    return {"mailbox_stats": public_figures(village)}
 
 
 def months_of(year: int, today: date) -> list[date]:
