@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("qinglian.accounts.urls")),
+    path("work/appeals/stats/", include("qinglian.appeals.stats_work_urls")),
     path("work/finance/", include("qinglian.finance.urls")),
     path("work/disclosures/", include("qinglian.disclosures.work_urls")),
     path("work/appeals/", include("qinglian.appeals.work_urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("log/", include("qinglian.transparency.urls")),
     # The mailbox's public pages: /v/<code>/ask/ (before the village pages) and /mailbox/.
     path("", include("qinglian.appeals.public_urls")),
+    path("v/", include("qinglian.appeals.stats_urls")),
     path("v/", include("qinglian.disclosures.urls")),
     path("admin/", admin.site.urls),
 ]

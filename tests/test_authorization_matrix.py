@@ -255,6 +255,16 @@ MATRIX: dict[str, Route] = {
     "appeals_work:key_create": Route(
         statuses(404, anonymous=302, county=200, township=200, outsider=200), method="post"
     ),
+    # The mailbox's public figures (small counts hidden) are as public as the village page.
+    "appeals_stats:public": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    # The mailbox's figures of A1 and its monthly record: staff over A1 (what each counts
+    # differs: reports only for the commission; see appeals/stats.py).
+    "appeals_stats_work:region": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "appeals_stats_work:record": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
+    ),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
     "log:hash_tile": Route(statuses(200), kwargs=lambda o: {"level": 0, "path": "000.p/1"}),

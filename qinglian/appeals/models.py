@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinglian.directory.models import Person, Region
 
@@ -56,11 +57,11 @@ class Body(models.TextChoices):
 
 
 class State(models.TextChoices):
-    RECEIVED = "received", _("received")
-    ACCEPTED = "accepted", _("accepted for handling")
-    ANSWERED = "answered", _("answered")
-    CLOSED = "closed", _("closed")
-    TRANSFERRED = "transferred", _("transferred")
+    RECEIVED = "received", pgettext_lazy("case state", "received")
+    ACCEPTED = "accepted", pgettext_lazy("case state", "accepted for handling")
+    ANSWERED = "answered", pgettext_lazy("case state", "answered")
+    CLOSED = "closed", pgettext_lazy("case state", "closed")
+    TRANSFERRED = "transferred", pgettext_lazy("case state", "transferred")
 
 
 OPEN_STATES = (State.RECEIVED, State.ACCEPTED)

@@ -334,7 +334,7 @@ def villager_write(*, appeal: Appeal, text: str) -> AppealEvent:
 
 
 @transaction.atomic
-def appeal_rate(*, appeal: Appeal, rating: str) -> Appeal:
+def appeal_rate(*, appeal: Appeal, rating: str, now: datetime | None = None) -> Appeal:
     appeal = _locked(appeal)
     if rating not in Rating.values:
         raise DomainError(
@@ -344,14 +344,15 @@ def appeal_rate(*, appeal: Appeal, rating: str) -> Appeal:
         raise DomainError(_("You can rate the answer once there is one."), field="rating")
     if appeal.rating:
         raise DomainError(_("This answer has been rated already."), field="rating")
-    appeal.rating, appeal.rated_at = rating, timezone.now()
+    now = now or timezone.now()
+    appeal.rating, appeal.rated_at = rating, now
     appeal.save(update_fields=["rating", "rated_at"])
-    _event(appeal, EventKind.RATED, public=True, code=rating)
+    _event(appeal, EventKind.RATED, public=True, code=rating, at=now)
     return appeal
 
 
 @transaction.atomic
-def appeal_reopen(*, appeal: Appeal, text: str) -> Appeal:
+def appeal_reopen(*, appeal: Appeal, text: str, now: datetime | None = None) -> Appeal:
     """Not satisfied: reopen once; the case goes to the township discipline commission."""
     appeal = _locked(appeal)
     if appeal.reopened_at is not None:
@@ -359,8 +360,9 @@ def appeal_reopen(*, appeal: Appeal, text: str) -> Appeal:
     if appeal.state not in (State.ANSWERED, State.CLOSED):
         raise DomainError(_("A case can be reopened after it has been answered."))
     reason = _text(text)
-    today = timezone.localdate()
-    appeal.reopened_at = timezone.now()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    appeal.reopened_at = now
     appeal.state = State.RECEIVED
     appeal.outcome = ""
     appeal.closed_at = None
@@ -371,8 +373,8 @@ def appeal_reopen(*, appeal: Appeal, text: str) -> Appeal:
         appeal, today, deadlines.deadlines_for(appeal.village, appeal.kind).first_response_days
     )
     appeal.save()
-    _event(appeal, EventKind.REOPENED, public=True, text=reason)
-    _notice(appeal, NoticeKind.REOPENED)
+    _event(appeal, EventKind.REOPENED, public=True, text=reason, at=now)
+    _notice(appeal, NoticeKind.REOPENED, now=now)
     return appeal
 
 
@@ -396,7 +398,9 @@ def acceptable(appeal: Appeal) -> bool:
 
 
 @transaction.atomic
-def appeal_accept(*, actor: Any, appeal: Appeal, text: str = "") -> Appeal:
+def appeal_accept(
+    *, actor: Any, appeal: Appeal, text: str = "", now: datetime | None = None
+) -> Appeal:
     """Accept a report for handling: the reporter is told; the result is due next."""
     appeal = _locked(appeal)
     if appeal.state != State.RECEIVED:
@@ -405,24 +409,32 @@ def appeal_accept(*, actor: Any, appeal: Appeal, text: str = "") -> Appeal:
         raise DomainError(
             _("Only reports and cases with a discipline commission are accepted; answer this one.")
         )
-    today = timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     if appeal.first_answered_at is None:
-        appeal.first_answered_at = timezone.now()
+        appeal.first_answered_at = now
         appeal.answered_on_time = appeal.due_on is None or today <= appeal.due_on
     appeal.state = State.ACCEPTED
     _set_due(appeal, today, deadlines.deadlines_for(appeal.village, appeal.kind).result_days)
     appeal.save()
-    _event(appeal, EventKind.ACCEPTED, public=True, text=text.strip(), actor=actor)
+    _event(appeal, EventKind.ACCEPTED, public=True, text=text.strip(), actor=actor, at=now)
     return appeal
 
 
 @transaction.atomic
-def appeal_answer(*, actor: Any, appeal: Appeal, text: str, public_question: str = "") -> Appeal:
+def appeal_answer(
+    *,
+    actor: Any,
+    appeal: Appeal,
+    text: str,
+    public_question: str = "",
+    now: datetime | None = None,
+) -> Appeal:
     """Answer the villager; a question about a published line has its answer shown beside it."""
     appeal = _locked(appeal)
     _require_open(appeal)
     answer = _text(text)
-    now = timezone.now()
+    now = now or timezone.now()
     if appeal.first_answered_at is None:
         appeal.first_answered_at = now
         appeal.answered_on_time = appeal.due_on is None or timezone.localdate(now) <= appeal.due_on
@@ -485,13 +497,15 @@ def handler_write(*, actor: Any, appeal: Appeal, text: str) -> AppealEvent:
 
 
 @transaction.atomic
-def appeal_close(*, actor: Any, appeal: Appeal, outcome: str, text: str) -> Appeal:
+def appeal_close(
+    *, actor: Any, appeal: Appeal, outcome: str, text: str, now: datetime | None = None
+) -> Appeal:
     appeal = _locked(appeal)
     _require_open(appeal)
     if outcome not in Outcome.values:
         raise DomainError(_("Choose resolved, not resolved or out of scope."), field="outcome")
     explanation = _text(text)
-    now = timezone.now()
+    now = now or timezone.now()
     if appeal.first_answered_at is None:
         appeal.first_answered_at = now
         appeal.answered_on_time = appeal.due_on is None or timezone.localdate(now) <= appeal.due_on
@@ -548,7 +562,9 @@ def appeal_reassign(
 
 
 @transaction.atomic
-def appeal_transfer(*, actor: Any, appeal: Appeal, to: str, reason: str) -> Appeal:
+def appeal_transfer(
+    *, actor: Any, appeal: Appeal, to: str, reason: str, now: datetime | None = None
+) -> Appeal:
     """Pass the case to a body outside the platform (a bureau, the petitions office)."""
     appeal = _locked(appeal)
     _require_open(appeal)
@@ -556,7 +572,7 @@ def appeal_transfer(*, actor: Any, appeal: Appeal, to: str, reason: str) -> Appe
     if not destination or len(destination) > 120:
         raise DomainError(_("Name the body it is transferred to."), field="to")
     why = _text(reason, field="reason")
-    now = timezone.now()
+    now = now or timezone.now()
     appeal.state, appeal.transferred_to, appeal.closed_at = State.TRANSFERRED, destination, now
     appeal.due_on = appeal.very_overdue_on = None
     appeal.save()
@@ -569,8 +585,14 @@ def appeal_transfer(*, actor: Any, appeal: Appeal, to: str, reason: str) -> Appe
 
 
 @transaction.atomic
-def sealing_key_create(*, actor: Any, region: Region, passphrase: str) -> SealingKey:
-    """Make the commission's key pair; any earlier key of the region is retired (still opens)."""
+def sealing_key_create(
+    *, actor: Any, region: Region, passphrase: str, kdf: str | None = None
+) -> SealingKey:
+    """Make the commission's key pair; any earlier key of the region is retired (still opens).
+
+    ``kdf`` overrides ``settings.APPEALS_KDF`` ("moderate" or "min"): only the demo,
+    whose passphrase is published anyway, asks for "min".
+    """
     if region.level == RegionLevel.VILLAGE:
         raise DomainError(_("Keys belong to a township or county commission."), field="region")
     if len(passphrase) < sealing.MIN_PASSPHRASE_LENGTH:
@@ -582,7 +604,7 @@ def sealing_key_create(*, actor: Any, region: Region, passphrase: str) -> Sealin
     now = timezone.now()
     SealingKey.objects.filter(region=region, retired_at__isnull=True).update(retired_at=now)
     key = SealingKey.objects.create(
-        region=region, created_by=acting_user(actor), **sealing.key_material(passphrase)
+        region=region, created_by=acting_user(actor), **sealing.key_material(passphrase, kdf=kdf)
     )
     audit_record(
         actor=actor,
@@ -626,17 +648,17 @@ def identity_reveal(
 # --- deadlines ----------------------------------------------------------------------------
 
 
-def _notice(appeal: Appeal, kind: str) -> None:
+def _notice(appeal: Appeal, kind: str, *, now: datetime | None = None) -> None:
     AppealNotice.objects.get_or_create(
         appeal=appeal,
         kind=kind,
         region=appeal.assigned_region,
         due_on=appeal.due_on,
-        defaults={"body": appeal.body, "created_at": timezone.now()},
+        defaults={"body": appeal.body, "created_at": now or timezone.now()},
     )
 
 
-def _escalate(appeal: Appeal, *, very: bool) -> None:
+def _escalate(appeal: Appeal, *, very: bool, now: datetime | None = None) -> None:
     target = appeal.assigned_region.parent
     if appeal.body == Body.VILLAGE:
         target = appeal.village.parent  # the village's township commission
@@ -646,17 +668,24 @@ def _escalate(appeal: Appeal, *, very: bool) -> None:
     appeal.assigned_region = target
     appeal.escalation_level += 1
     appeal.save(update_fields=["body", "assigned_region", "escalation_level"])
-    _event(appeal, EventKind.ESCALATED, public=True, code="very_overdue" if very else "overdue")
-    _notice(appeal, NoticeKind.VERY_OVERDUE if very else NoticeKind.ESCALATED)
+    _event(
+        appeal,
+        EventKind.ESCALATED,
+        public=True,
+        code="very_overdue" if very else "overdue",
+        at=now,
+    )
+    _notice(appeal, NoticeKind.VERY_OVERDUE if very else NoticeKind.ESCALATED, now=now)
 
 
-def appeals_escalate(today: date | None = None) -> int:
+def appeals_escalate(today: date | None = None, *, now: datetime | None = None) -> int:
     """Escalate overdue cases one level, and very overdue ones again; returns escalations made.
 
     A case escalates once when past due (``escalation_level`` 0 → 1) and once more
-    when past ``very_overdue_on`` (→ 2); reruns change nothing more.
+    when past ``very_overdue_on`` (→ 2); reruns change nothing more. ``now`` dates
+    the events and notices (the clock by default); ``today`` defaults to its day.
     """
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(now)
     made = 0
     overdue = Appeal.objects.filter(state__in=OPEN_STATES, due_on__lt=today, escalation_level__lt=2)
     for pk in overdue.values_list("pk", flat=True):
@@ -665,14 +694,14 @@ def appeals_escalate(today: date | None = None) -> int:
             if appeal.state not in OPEN_STATES or appeal.due_on is None or appeal.due_on >= today:
                 continue
             if appeal.escalation_level == 0:
-                _escalate(appeal, very=False)
+                _escalate(appeal, very=False, now=now)
                 made += 1
             if (
                 appeal.escalation_level == 1
                 and appeal.very_overdue_on is not None
                 and appeal.very_overdue_on < today
             ):
-                _escalate(appeal, very=True)
+                _escalate(appeal, very=True, now=now)
                 made += 1
     return made
 

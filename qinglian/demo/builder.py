@@ -29,6 +29,7 @@ from qinglian.demo.accounts import (
     Scope,
     demo_accounts_create,
 )
+from qinglian.demo.appeals import AppealsBuild, demo_appeals_build
 from qinglian.demo.disclosures import (
     DEFAULT_DISCLOSURE_MONTHS,
     DisclosuresBuild,
@@ -112,6 +113,7 @@ class DemoBuild:
     planted: list[PlantedConflictRow] = field(default_factory=list)
     finance: FinanceBuild | None = None  # None when built without books
     disclosures: DisclosuresBuild | None = None  # None when built without them
+    appeals: AppealsBuild | None = None  # the mailbox's keys and cases
 
 
 def demo_county_find() -> Region | None:
@@ -396,7 +398,8 @@ def demo_county_build(
     Then, unless ``finance_months`` is 0, every village's books, registers and
     contracts (``demo.finance``), with that many months of vouchers; and unless
     ``disclosure_months`` is 0, every village's other disclosures over that many
-    months (``demo.disclosures``).
+    months (``demo.disclosures``); then the mass mailbox's commission keys and
+    thirteen months of cases (``demo.appeals``), asking about the monthly lists.
 
     Refuses (``DemoCountyExists``) when the county is already there, and
     ``DomainError`` when a demo username is taken, before writing anything.
@@ -455,6 +458,7 @@ def demo_county_build(
         if disclosure_months
         else None
     )
+    appeals = demo_appeals_build(county=county, seed=seed)
     audit_record(
         actor=None,
         verb=BUILT_VERB,
@@ -475,4 +479,5 @@ def demo_county_build(
         planted=writer.planted,
         finance=finance,
         disclosures=disclosures,
+        appeals=appeals,
     )

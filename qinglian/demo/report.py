@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext_lazy, pgettext
 
 from qinglian.demo.accounts import DemoAccountRow
+from qinglian.demo.appeals import PlantedCase, SealingKeyRow
 from qinglian.demo.builder import PlantedConflictRow
 from qinglian.demo.disclosures import PlantedDisclosure
 from qinglian.demo.finance import PlantedFinance
@@ -163,4 +164,50 @@ def planted_disclosure_table(rows: Sequence[PlantedDisclosure]) -> list[str]:
             pgettext("demo report", "period"),
         ),
         [(row.kind, row.village, row.item, row.period) for row in rows],
+    )
+
+
+_APPEALS_LABELS = {
+    "cases": gettext_lazy("cases"),
+    "steps": gettext_lazy("steps taken by handlers and villagers"),
+    "escalations": gettext_lazy("escalations for lateness"),
+    "published_answers": gettext_lazy("answers published beside a line (in the log)"),
+    "sealing_keys": gettext_lazy("commission sealing keys"),
+}
+
+
+def appeals_counts_table(counts: dict[str, int], by_state: dict[str, int]) -> list[str]:
+    from qinglian.appeals.models import State
+
+    rows = [(str(label), f"{counts[key]:,}") for key, label in _APPEALS_LABELS.items()]
+    rows += [
+        (str(pgettext("demo report", "now %(state)s") % {"state": label}), f"{by_state[value]:,}")
+        for value, label in State.choices
+        if by_state.get(value)
+    ]
+    return table((pgettext("demo report", "what"), pgettext("demo report", "count")), rows)
+
+
+def planted_appeals_table(rows: Sequence[PlantedCase]) -> list[str]:
+    return table(
+        (
+            pgettext("demo report", "case"),
+            pgettext("demo report", "village"),
+            pgettext("demo report", "receipt"),
+            pgettext("demo report", "secret"),
+        ),
+        [(row.kind, row.village, row.receipt, row.secret) for row in rows],
+    )
+
+
+def sealing_key_table(rows: Sequence[SealingKeyRow], passphrase: str) -> list[str]:
+    if not rows:
+        return []
+    return table(
+        (
+            pgettext("demo report", "commission"),
+            pgettext("demo report", "key fingerprint"),
+            pgettext("demo report", "passphrase"),
+        ),
+        [(row.region, row.fingerprint, passphrase) for row in rows],
     )

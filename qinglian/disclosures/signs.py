@@ -6,33 +6,22 @@ a call to scan it, the discipline commission's hotline and the publication log's
 checkpoint at the time of printing, so that a sign on the notice board can be
 compared with the log later.
 
-Every text on the sign is real text in the PDF (it can be searched, copied and
-read aloud), set in Noto Sans SC, of which only the glyphs used are embedded:
-the sign looks the same in any viewer and on any printer, whether or not the
-machine has a Chinese font. The font comes from PyPI (package
-``pylopdf-fonts-zh-cn``, the unmodified upstream file); see docs/architecture.md.
+Every text on the sign is real text in the PDF, set in Noto Sans SC embedded as
+a subset (``core.pdf``, shared with every printed page).
 """
 
 from __future__ import annotations
 
-import base64
 import io
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import pylopdf_fonts_zh_cn
 import segno
-from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-# Noto Sans SC 2.004, Sans/SubsetOTF/SC of notofonts/noto-cjk (SIL OFL 1.1): CFF outlines,
-# about 30,000 characters (GB 18030 and the general-purpose list 通用规范汉字表).
-FONT_PATH: Path = pylopdf_fonts_zh_cn.sans_path()
-FONT_SHA256 = "faa6c9df652116dde789d351359f3d7e5d2285a2b2a1f04a2d7244df706d5ea9"
+from qinglian.core import pdf as printing
 
 # Quartile error correction: a quarter of the symbol may be soiled or torn on an
 # outdoor notice board and the code still reads. A page address fits version 5 or 6.
@@ -43,14 +32,9 @@ PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
 MARGIN = 18.0
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 120.0  # the printed symbol with its quiet zone: about 2.5 mm a module
-# What a typesetter prints for a character the font lacks (rare characters of some
-# village names): a visible gap to write in by hand, never a silently shorter name.
-MISSING_GLYPH = "〓"
 RED = (200, 16, 46)
 INK = (25, 25, 25)
 GREY = (90, 90, 90)
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,22 +71,14 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def short_root(root: bytes) -> str:
-    """The first 16 characters of the root hash in base64, as the log's pages show it."""
-    return base64.b64encode(root).decode()[:16]
-
-
 def sign_pdf(signs: Sequence[Sign]) -> bytes:
     """One A4 page per sign, in the order given, texts in the active language."""
     if not signs:
         raise ValueError("a sign PDF needs at least one sign")
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=False)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.add_font("sign", fname=FONT_PATH)
-    pdf.set_lang(translation.get_language() or "zh-hans")
-    pdf.set_creator("Qinglian")
-    pdf.set_title(signs[0].village_name if len(signs) == 1 else signs[0].township_name)
+    pdf = printing.a4_document(
+        title=signs[0].village_name if len(signs) == 1 else signs[0].township_name,
+        margin=MARGIN,
+    )
     for sign in signs:
         _sign_page(pdf, sign)
     return bytes(pdf.output())
@@ -157,32 +133,7 @@ def _sign_page(pdf: FPDF, sign: Sign) -> None:
 
 
 def checkpoint_text(sign: Sign) -> str:
-    if sign.checkpoint_size is None or sign.checkpoint_root is None:
-        return _("Publication log when printed: nothing published yet.")
-    return _("Publication log when printed: %(size)s entries, root %(root)s…") % {
-        "size": sign.checkpoint_size,
-        "root": short_root(sign.checkpoint_root),
-    }
-
-
-def printable(pdf: FPDF, text: str) -> str:
-    """``text`` with each character the sign font lacks replaced by ``MISSING_GLYPH``."""
-    pdf.set_font("sign")
-    cmap: dict[int, str] = getattr(pdf.current_font, "cmap", {})
-    missing = {c for c in text if ord(c) not in cmap}
-    if not missing:
-        return text
-    logger.warning("sign: the font lacks %s in %r", "".join(sorted(missing)), text)
-    return "".join(MISSING_GLYPH if c in missing else c for c in text)
-
-
-def fitted_size(pdf: FPDF, text: str, *, size: float, width: float = TEXT_WIDTH) -> float:
-    """``size``, or the largest smaller size (in half points) at which ``text`` fits ``width``."""
-    pdf.set_font("sign", size=size)
-    while size > 6 and pdf.get_string_width(text) > width:
-        size -= 0.5
-        pdf.set_font("sign", size=size)
-    return size
+    return printing.checkpoint_text(sign.checkpoint_size, sign.checkpoint_root)
 
 
 def _line(
@@ -194,11 +145,11 @@ def _line(
     colour: tuple[int, int, int],
 ) -> None:
     """One centred line, shrunk to the text width if it is too long (never wrapped)."""
-    text = printable(pdf, text)
-    fitted_size(pdf, text, size=size)
+    text = printing.printable(pdf, text)
+    printing.fitted_size(pdf, text, size=size, width=TEXT_WIDTH)
     pdf.set_text_color(*colour)
     pdf.set_xy(MARGIN, y)
-    pdf.cell(TEXT_WIDTH, size * 0.3528 * 1.2, text, align="C")
+    pdf.cell(TEXT_WIDTH, size * printing.PT_TO_MM * 1.2, text, align="C")
 
 
 def _qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:

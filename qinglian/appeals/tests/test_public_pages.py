@@ -468,3 +468,13 @@ def test_messages_on_a_case_are_limited_like_submissions(village, settings):
     limited = client.post(case + "write/", {"text": "第二条补充说明"})
     assert limited.status_code == 429 and "第二条补充说明" in limited.content.decode()
     assert appeal.events.filter(kind="villager_wrote").count() == 1
+
+
+def test_the_village_page_leads_to_the_mailbox_and_its_figures(client, tree):
+    page = client.get(f"/v/{tree.village_a1.code}/").content.decode()
+    for href in (
+        f"/v/{tree.village_a1.code}/ask/",
+        "/mailbox/track/",
+        f"/v/{tree.village_a1.code}/mailbox/stats/",
+    ):
+        assert f'href="{href}"' in page

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from qinglian.disclosures.signs import (
-    FONT_PATH,
-    FONT_SHA256,
     Sign,
     checkpoint_text,
     qr_png,
@@ -96,8 +93,3 @@ def test_the_font_is_embedded_as_a_subset_so_any_viewer_shows_chinese():
     assert b"+NotoSansSC" in pdf  # a subset (tag+name), not the whole 8 MB font
     assert len(pdf) < 100_000
     assert b"STSong" not in pdf
-
-
-def test_the_font_is_the_upstream_noto_sans_sc_file():
-    """pylopdf-fonts-zh-cn must carry notofonts/noto-cjk's Sans/SubsetOTF/SC file unchanged."""
-    assert hashlib.sha256(FONT_PATH.read_bytes()).hexdigest() == FONT_SHA256

@@ -3,7 +3,9 @@
 Then every village gets two years of books, registers and contracts
 (`qinglian.demo.finance`), unless `--no-finance` (or `--finance-months 0`), and
 two years of its other disclosures (`qinglian.demo.disclosures`), unless
-`--disclosure-months 0`.
+`--disclosure-months 0`; then the mass mailbox: the commissions' sealing keys
+(the passphrase is printed under the accounts) and thirteen months of cases
+(`qinglian.demo.appeals`).
 
 Idempotent: when the county is already there it changes nothing but the books
 of villages that have none yet (a county built without them, or by an older
@@ -22,6 +24,12 @@ from django.utils.translation import gettext as _
 
 from qinglian.core.errors import DomainError
 from qinglian.demo.accounts import demo_account_rows
+from qinglian.demo.appeals import (
+    DEMO_PASSPHRASE,
+    AppealsBuild,
+    demo_appeals_build,
+    demo_sealing_keys,
+)
 from qinglian.demo.builder import (
     DemoCountyExists,
     demo_build_record,
@@ -44,12 +52,15 @@ from qinglian.demo.layout import DEFAULT_VILLAGES, MAX_VILLAGES, MIN_VILLAGES
 from qinglian.demo.planning import DEFAULT_PEOPLE_PER_VILLAGE, DEFAULT_SEED, MIN_PEOPLE_PER_VILLAGE
 from qinglian.demo.report import (
     account_table,
+    appeals_counts_table,
     counts_table,
     disclosure_counts_table,
     finance_counts_table,
+    planted_appeals_table,
     planted_disclosure_table,
     planted_finance_table,
     planted_table,
+    sealing_key_table,
 )
 
 MAX_PEOPLE_PER_VILLAGE = 5000
@@ -177,6 +188,8 @@ class Command(BaseCommand):
             self._finance(build.finance)
         if build.disclosures is not None:
             self._disclosures(build.disclosures)
+        if build.appeals is not None:
+            self._appeals(build.appeals)
         self._accounts()
 
     def _finance(self, finance: FinanceBuild) -> None:
@@ -205,6 +218,22 @@ class Command(BaseCommand):
         if disclosures.planted:
             write(_("Planted deviations (shown on the village page):"))
             for line in planted_disclosure_table(disclosures.planted):
+                write(line)
+            write("")
+
+    def _appeals(self, appeals: AppealsBuild) -> None:
+        if not appeals.counts.cases:
+            return
+        write = self.stdout.write
+        write(_("Mass mailbox (/v/<code>/mailbox/stats/, /work/appeals/stats/<code>/):"))
+        for line in appeals_counts_table(appeals.counts.as_dict(), appeals.by_state):
+            write(line)
+        write("")
+        if appeals.planted:
+            write(
+                _("Planted cases (follow one with its receipt and secret, as the villager would):")
+            )
+            for line in planted_appeals_table(appeals.planted):
                 write(line)
             write("")
 
@@ -254,9 +283,23 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(_("Every village already publishes its disclosures."))
                 self.stdout.write("")
+        appeals = demo_appeals_build(county=county, seed=int(record.get("seed", DEFAULT_SEED)))
+        if appeals.counts.cases:
+            self._appeals(appeals)
         self._accounts()
 
     def _accounts(self) -> None:
         self.stdout.write("Demo accounts (log in at /accounts/login/):")
         for line in account_table(demo_account_rows()):
             self.stdout.write(line)
+        keys = sealing_key_table(demo_sealing_keys(), DEMO_PASSPHRASE)
+        if keys:
+            self.stdout.write("")
+            self.stdout.write(
+                _(
+                    "Commission sealing keys: a real-name reporter's name and phone open with "
+                    "the passphrase (demo only):"
+                )
+            )
+            for line in keys:
+                self.stdout.write(line)
