@@ -224,9 +224,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # behind one carrier NAT share an address: keep the submission limit generous.
 APPEALS_SUBMIT_RATE = env_str("APPEALS_SUBMIT_RATE", "30/h")
 APPEALS_TRACK_RATE = env_str("APPEALS_TRACK_RATE", "20/m")
-RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
-if env_bool("BEHIND_TLS_PROXY", False):
-    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# The socket's address, or behind our proxy the last X-Forwarded-For entry (the one
+# the proxy added; the header as a whole is the client's to write).
+RATELIMIT_IP_META_KEY = "qinglian.core.addresses.client_address"
 # Argon2id cost of unlocking a commission's sealing key: "moderate" (about a second
 # and 128 MB) in production, "min" for tests only.
 APPEALS_KDF = env_str("APPEALS_KDF", "moderate")

@@ -175,6 +175,19 @@ def test_submissions_beyond_the_rate_are_429(village, settings):
     assert send(client, village.code, question(), REMOTE_ADDR="10.1.2.3").status_code == 201
 
 
+def test_behind_the_proxy_the_limit_counts_the_address_it_saw(village, settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.APPEALS_SUBMIT_RATE = "1/m"
+
+    def from_address(forwarded: str, text: str) -> Any:
+        return send(Client(), village.code, question(text=text), HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert from_address("203.0.113.1", "第一个问题内容").status_code == 201
+    # Writing another address in front of the proxy's changes nothing.
+    assert from_address("10.9.9.9, 203.0.113.1", "第二个问题内容").status_code == 429
+    assert from_address("203.0.113.2", "第三个问题内容").status_code == 201
+
+
 def test_track_shows_the_case_and_its_public_events_only(
     tree, village, sent, township_commission, english
 ):
