@@ -121,12 +121,10 @@ def _limited(request: HttpRequest, group: str, rate: str) -> None:
 
 
 def _village(code: str) -> Region:
-    village = (
-        Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("parent").first()
-    )
-    if village is None:
-        raise HttpError(404, _("No village has this code."))
-    return village
+    try:
+        return Region.objects.select_related("parent").get(code=code, level=RegionLevel.VILLAGE)
+    except Region.DoesNotExist:
+        raise HttpError(404, _("No village has this code.")) from None
 
 
 def _uploads(photos: list[str]) -> list[Upload]:
