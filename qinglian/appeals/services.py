@@ -343,7 +343,9 @@ def appeal_track(receipt: str, secret: str) -> Appeal | None:
 
 def _locked(appeal: Appeal) -> Appeal:
     return (
-        Appeal.objects.select_for_update()
+        # Only the case's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of an outer join (the village's parent, the item asked about).
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("village", "village__parent", "assigned_region", "disclosure")
         .get(pk=appeal.pk)
     )
