@@ -563,7 +563,7 @@ def main(argv: list[str]) -> int:
         print(
             f"CPU per acknowledged submission: server {per[0]:.1f} ms, PostgreSQL "
             f"{per[1]:.1f} ms, client {per[2]:.1f} ms: {2000 / sum(per):.0f}/s would fill two "
-            f"cores (load average {os.getloadavg()[0]:.1f}: other work shares them)",
+            f"cores (load average {os.getloadavg()[0]:.1f}, this bench's own processes included)",
             flush=True,
         )
         in_flight = len(ledger.unknown)

@@ -219,6 +219,15 @@ def test_track_shows_the_case_and_its_public_events_only(
     assert AppealEvent.objects.filter(appeal=appeal, public=False).count() == 2
 
 
+def test_track_costs_two_queries_however_long_the_case(sent, django_assert_num_queries):
+    key = {"receipt": sent["receipt"], "secret": sent["secret"]}
+    for n in range(5):
+        assert post(Client(), "messages", {**key, "text": f"第{n}次补充说明"}).status_code == 201
+    with django_assert_num_queries(2):  # the case with its regions, its public events
+        response = post(Client(), "track", key)
+    assert len(response.json()["events"]) == 6
+
+
 def test_track_answers_the_same_404_for_an_unknown_receipt_and_a_wrong_secret(sent):
     wrong_secret = str((int(sent["secret"][-1]) + 1) % 10)
     answers = [
