@@ -154,7 +154,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis cache, but one Redis client per pool instead of one per operation.
+        "default": {"BACKEND": "qinglian.core.cache.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -224,7 +225,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 APPEALS_SUBMIT_RATE = env_str("APPEALS_SUBMIT_RATE", "30/h")
 APPEALS_TRACK_RATE = env_str("APPEALS_TRACK_RATE", "20/m")
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
-RATELIMIT_IP_META_KEY = "qinglian.core.client.client_address"
+# The socket's address, or behind our proxy the last X-Forwarded-For entry (the one
+# the proxy added; the header as a whole is the client's to write).
+RATELIMIT_IP_META_KEY = "qinglian.core.addresses.client_address"
 # Argon2id cost of unlocking a commission's sealing key: "moderate" (about a second
 # and 128 MB) in production, "min" for tests only.
 APPEALS_KDF = env_str("APPEALS_KDF", "moderate")

@@ -336,6 +336,36 @@ MATRIX: dict[str, Route] = {
     "api:api-root": Route(statuses(404)),
     "api:village_list": Route(statuses(200)),
     "api:village_people": Route(staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    # The mailbox is anonymous: everyone sends a case and follows one with its receipt and
+    # secret (a cookie or a role changes nothing); rating and reopening wait for an answer.
+    "api:appeal_create": Route(
+        statuses(201),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"code": o["village"].code},
+        body=lambda o: {"kind": "question", "text": "矩阵测试的问题"},
+    ),
+    "api:appeal_follow": Route(
+        statuses(200), method="post", json_body=True, body=lambda o: o["appeal_key"]
+    ),
+    "api:appeal_message": Route(
+        statuses(201),
+        method="post",
+        json_body=True,
+        body=lambda o: {**o["appeal_key"], "text": "矩阵测试的补充"},
+    ),
+    "api:appeal_rating": Route(
+        statuses(422),
+        method="post",
+        json_body=True,
+        body=lambda o: {**o["appeal_key"], "rating": "satisfied"},
+    ),
+    "api:appeal_reopening": Route(
+        statuses(422),
+        method="post",
+        json_body=True,
+        body=lambda o: {**o["appeal_key"], "text": "矩阵测试的理由"},
+    ),
     "api:person_create": Route(
         # Only directory editors over A1 may register there; others learn nothing (422
         # "not in your area", the same answer as for a code that does not exist).
@@ -502,10 +532,13 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
     by_label.update(published.pop("disclosure_by_label"))
     appeals = appeal_objects(tree, cadre)
     by_label["appeals.deadlinerule"] = appeals.pop("deadline_rule")
+    submitted = appeal_submit(village=village, kind="question", text="矩阵里的一个问题")
+    appeal_key = {"receipt": submitted.receipt, "secret": submitted.secret}
     return {
         "village": village,
         "person": person,
         "by_label": by_label,
+        "appeal_key": appeal_key,
         **published,
         **appeals,
         "appeal": appeals["appeal_question"],

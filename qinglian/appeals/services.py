@@ -107,8 +107,10 @@ def _event(
     )
 
 
-def _set_due(appeal: Appeal, start: date, days: int) -> None:
-    rule = deadlines.deadlines_for(appeal.village, appeal.kind)
+def _set_due(
+    appeal: Appeal, start: date, days: int, *, rule: deadlines.Deadlines | None = None
+) -> None:
+    rule = rule or deadlines.deadlines_for(appeal.village, appeal.kind)
     due = deadlines.due_after(start, days, rule.very_overdue_days)
     appeal.due_on, appeal.very_overdue_on, appeal.due_estimated = (
         due.due_on,
@@ -157,11 +159,89 @@ def appeal_submit(
     digest = tokens.content_digest(
         village.code, kind, body_text, ",".join(map(str, sorted(set(subject_ids)))), line_key
     )
-    if submission_key is not None:
-        earlier = _earlier_submission(submission_key, digest)
-        if earlier is not None:
-            return earlier
+    # A new submission costs no lookup of its key: a key sent before is found when the
+    # database refuses it a second case (the unique submission hash), or when what it
+    # names no longer passes the checks (a cadre left office since), and answered then.
+    try:
+        cadres, documents, keys, disclosure = _submission_checked(
+            village=village,
+            subject_ids=subject_ids,
+            uploads=uploads,
+            name=name,
+            phone=phone,
+            disclosure_id=disclosure_id,
+        )
+    except DomainError:
+        earlier = _earlier_submission(submission_key, digest) if submission_key else None
+        if earlier is None:
+            raise
+        return earlier
 
+    body = Body.COMMISSION if kind == Kind.REPORT or subject_ids else Body.VILLAGE
+    now = now or timezone.now()
+    secret = tokens.secret_new(submission_key)
+    rule = deadlines.deadlines_for(village, kind)
+    for _attempt in range(5):
+        receipt = tokens.receipt_new()
+        try:
+            with transaction.atomic():
+                appeal = _appeal_create(
+                    receipt=receipt,
+                    rule=rule,
+                    village=village,
+                    kind=kind,
+                    category=category,
+                    channel=channel,
+                    text=body_text,
+                    body=body,
+                    disclosure=disclosure,
+                    line_key=line_key[:80],
+                    line_label=line_label[:200],
+                    real_name=bool(name or phone),
+                    submission_key=submission_key,
+                    digest=digest,
+                    secret=secret,
+                    now=now,
+                )
+                if subject_ids:
+                    appeal.subjects.set([cadres[pk] for pk in set(subject_ids)])
+                for key in keys:
+                    sealed = sealing.seal(key, sealing.Identity(name=name, phone=phone))
+                    SealedIdentity.objects.create(appeal=appeal, key=key, sealed=sealed)
+                for upload, document in documents:
+                    attachment = AppealAttachment(
+                        appeal=appeal,
+                        content_type=document.content_type,
+                        sha256=document.sha256,
+                        size=document.size,
+                    )
+                    attachment.file.save(
+                        document.stored_name, ContentFile(upload.content), save=False
+                    )
+                    attachment.save()
+                _event(appeal, EventKind.RECEIVED, public=True, at=now)
+        except IntegrityError:
+            if submission_key is not None:
+                earlier = _earlier_submission(submission_key, digest)
+                if earlier is not None:
+                    return earlier  # sent before (or at the same moment, a double tap)
+            if Appeal.objects.filter(receipt=receipt).exists():
+                continue  # the rare receipt already taken: draw another
+            raise
+        return Submitted(appeal=appeal, receipt=appeal.receipt, secret=secret, created=True)
+    raise RuntimeError("no free receipt number after 5 draws")
+
+
+def _submission_checked(
+    *,
+    village: Region,
+    subject_ids: Sequence[int],
+    uploads: Sequence[Upload],
+    name: str,
+    phone: str,
+    disclosure_id: int | None,
+) -> tuple[dict[int, Any], list[tuple[Upload, Any]], list[SealingKey], Any]:
+    """What a submission names, checked: cadres, files, the sealing keys for a name, the item."""
     cadres = {person.pk: person for person in cadres_to_name(village)} if subject_ids else {}
     unknown = [pk for pk in subject_ids if pk not in cadres]
     if unknown:
@@ -197,51 +277,7 @@ def appeal_submit(
         ).first()
         if disclosure is None:
             raise DomainError(_("That published item is not in this village."), field="line")
-
-    body = Body.COMMISSION if kind == Kind.REPORT or subject_ids else Body.VILLAGE
-    now = now or timezone.now()
-    secret = tokens.secret_new(submission_key)
-    try:
-        with transaction.atomic():
-            appeal = _appeal_create(
-                village=village,
-                kind=kind,
-                category=category,
-                channel=channel,
-                text=body_text,
-                body=body,
-                disclosure=disclosure,
-                line_key=line_key[:80],
-                line_label=line_label[:200],
-                real_name=bool(name or phone),
-                submission_key=submission_key,
-                digest=digest,
-                secret=secret,
-                now=now,
-            )
-            if subject_ids:
-                appeal.subjects.set([cadres[pk] for pk in set(subject_ids)])
-            for key in keys:
-                sealed = sealing.seal(key, sealing.Identity(name=name, phone=phone))
-                SealedIdentity.objects.create(appeal=appeal, key=key, sealed=sealed)
-            for upload, document in documents:
-                attachment = AppealAttachment(
-                    appeal=appeal,
-                    content_type=document.content_type,
-                    sha256=document.sha256,
-                    size=document.size,
-                )
-                attachment.file.save(document.stored_name, ContentFile(upload.content), save=False)
-                attachment.save()
-            _event(appeal, EventKind.RECEIVED, public=True, at=now)
-    except IntegrityError:
-        if submission_key is None:
-            raise
-        earlier = _earlier_submission(submission_key, digest)
-        if earlier is None:
-            raise
-        return earlier
-    return Submitted(appeal=appeal, receipt=appeal.receipt, secret=secret, created=True)
+    return cadres, documents, keys, disclosure
 
 
 def _earlier_submission(submission_key: str, digest: str) -> Submitted | None:
@@ -262,39 +298,32 @@ def _earlier_submission(submission_key: str, digest: str) -> Submitted | None:
 
 
 def _appeal_create(
-    *, submission_key: str | None, digest: str, secret: str, now: datetime, **fields: Any
+    *,
+    receipt: str,
+    rule: deadlines.Deadlines,
+    submission_key: str | None,
+    digest: str,
+    secret: str,
+    now: datetime,
+    **fields: Any,
 ) -> Appeal:
+    """The case's row, inserted without a savepoint: a refused insert (a receipt drawn
+    twice, a submission key sent before) rolls back the whole submission."""
     village: Region = fields["village"]
-    for _attempt in range(5):
-        receipt = tokens.receipt_new()
-        appeal = Appeal(
-            receipt=receipt,
-            secret_hash=tokens.secret_hash(receipt, secret),
-            submission_hash=tokens.submission_hash(submission_key) if submission_key else None,
-            content_digest=digest,
-            village_path=village.path,
-            assigned_region=_handler_region(village, fields["body"]),
-            state=State.RECEIVED,
-            received_at=now,
-            **fields,
-        )
-        _set_due(
-            appeal,
-            timezone.localdate(now),
-            deadlines.deadlines_for(village, fields["kind"]).first_response_days,
-        )
-        try:
-            with transaction.atomic():
-                appeal.save()
-        except IntegrityError:
-            if (
-                submission_key
-                and Appeal.objects.filter(submission_hash=appeal.submission_hash).exists()
-            ):
-                raise
-            continue  # the rare receipt already taken: draw another
-        return appeal
-    raise RuntimeError("no free receipt number after 5 draws")
+    appeal = Appeal(
+        receipt=receipt,
+        secret_hash=tokens.secret_hash(receipt, secret),
+        submission_hash=tokens.submission_hash(submission_key) if submission_key else None,
+        content_digest=digest,
+        village_path=village.path,
+        assigned_region=_handler_region(village, fields["body"]),
+        state=State.RECEIVED,
+        received_at=now,
+        **fields,
+    )
+    _set_due(appeal, timezone.localdate(now), rule.first_response_days, rule=rule)
+    appeal.save(force_insert=True)
+    return appeal
 
 
 def appeal_track(receipt: str, secret: str) -> Appeal | None:
@@ -314,7 +343,9 @@ def appeal_track(receipt: str, secret: str) -> Appeal | None:
 
 def _locked(appeal: Appeal) -> Appeal:
     return (
-        Appeal.objects.select_for_update()
+        # Only the case's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of an outer join (the village's parent, the item asked about).
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("village", "village__parent", "assigned_region", "disclosure")
         .get(pk=appeal.pk)
     )
@@ -369,9 +400,8 @@ def appeal_reopen(*, appeal: Appeal, text: str, now: datetime | None = None) -> 
     appeal.rating, appeal.rated_at = "", None
     appeal.body = Body.COMMISSION
     appeal.assigned_region = _handler_region(appeal.village, Body.COMMISSION)
-    _set_due(
-        appeal, today, deadlines.deadlines_for(appeal.village, appeal.kind).first_response_days
-    )
+    rule = deadlines.deadlines_for(appeal.village, appeal.kind)
+    _set_due(appeal, today, rule.first_response_days, rule=rule)
     appeal.save()
     _event(appeal, EventKind.REOPENED, public=True, text=reason, at=now)
     _notice(appeal, NoticeKind.REOPENED, now=now)
@@ -415,7 +445,8 @@ def appeal_accept(
         appeal.first_answered_at = now
         appeal.answered_on_time = appeal.due_on is None or today <= appeal.due_on
     appeal.state = State.ACCEPTED
-    _set_due(appeal, today, deadlines.deadlines_for(appeal.village, appeal.kind).result_days)
+    rule = deadlines.deadlines_for(appeal.village, appeal.kind)
+    _set_due(appeal, today, rule.result_days, rule=rule)
     appeal.save()
     _event(appeal, EventKind.ACCEPTED, public=True, text=text.strip(), actor=actor, at=now)
     return appeal

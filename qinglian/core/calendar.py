@@ -12,6 +12,7 @@ estimate; a deadline is never left uncomputed.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, timedelta
 
@@ -54,16 +55,29 @@ def calendar_known(year: int) -> bool:
 
 
 def is_working_day(day: date) -> bool:
-    entered = entered_days(day.year)
+    return _is_working_day(day, entered_days(day.year))
+
+
+def _is_working_day(day: date, entered: dict[date, bool]) -> bool:
     if day in entered:
         return entered[day]
+    published = _package_workday(day)
+    if published is not None:
+        return published
+    if not entered and day.year not in _WARNED:
+        _WARNED.add(day.year)
+        logger.warning("no official holiday data for %s; counting Monday-Friday", day.year)
+    return day.weekday() < 5
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_workday(day: date) -> bool | None:
+    """The package's answer for ``day`` (None for a year it does not know); its data
+    cannot change while the process runs, and asking costs some 25 µs a day."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        if not entered and day.year not in _WARNED:
-            _WARNED.add(day.year)
-            logger.warning("no official holiday data for %s; counting Monday-Friday", day.year)
-        return day.weekday() < 5
+        return None
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -72,9 +86,10 @@ def add_working_days(start: date, days: int) -> date:
         raise ValueError("days must not be negative")
     current = start
     remaining = days
+    entered = _EnteredByYear()
     while remaining:
         current += timedelta(days=1)
-        if is_working_day(current):
+        if _is_working_day(current, entered[current.year]):
             remaining -= 1
     return current
 
@@ -83,11 +98,21 @@ def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 if ``end`` <= ``start``)."""
     count = 0
     current = start
+    entered = _EnteredByYear()
     while current < end:
         current += timedelta(days=1)
-        if is_working_day(current):
+        if _is_working_day(current, entered[current.year]):
             count += 1
     return count
+
+
+class _EnteredByYear(dict[int, dict[date, bool]]):
+    """The entered days of each year a count crosses, read from the cache once a year
+    rather than once a day (the cache is Redis in production: a round trip each)."""
+
+    def __missing__(self, year: int) -> dict[date, bool]:
+        self[year] = entered_days(year)
+        return self[year]
 
 
 # --- calendar months ---------------------------------------------------------------
