@@ -241,6 +241,9 @@ def test_the_workbench_links_to_the_queue_for_those_who_handle_cases(
 ):
     assert "/work/appeals/" in client_for(village_cadre).get("/work/").content.decode()
     assert "/work/appeals/" not in client_for(admin_operator).get("/work/").content.decode()
+    # Each region held leads to its mailbox figures.
+    home = client_for(township_commission).get("/work/").content.decode()
+    assert f'href="/work/appeals/stats/{tree.town_a.code}/"' in home
     # The keys are the commission's: only its officers are shown the way to them.
     assert (
         "/work/appeals/keys/"
