@@ -48,11 +48,13 @@ def char_width(char: str, size: float) -> float:
     """Rendered width of one character: CJK and full-width forms are square."""
     if unicodedata.east_asian_width(char) in ("W", "F"):
         return size
-    if char == " ":
-        return size * 0.3
-    if char.isupper() or char in "mwMW%":
-        return size * 0.7
-    return size * 0.55
+    if char in " .,:;'()|!i·":
+        return size * 0.35
+    if char.isupper() or char in "mw%@":
+        return size * 0.75
+    # Latin letters and digits, measured on the wide side: the reader's fallback
+    # font may be wider than Noto Sans, and a box must never be overrun.
+    return size * 0.62
 
 
 def text_width(text: str, size: float) -> float:
@@ -160,7 +162,8 @@ def flowchart_svg(title: str, steps: Sequence[Step], *, ident: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {WIDTH} {total:g}" '
-        f'width="{WIDTH}" height="{total:g}" font-family="{FONT}" fill="#1b2733">'
+        f'width="{WIDTH}" height="{total:g}" style="max-width:100%;height:auto" '
+        f'font-family="{FONT}" fill="#1b2733">'
         f'<title id="{title_id}">{escape(_("Procedure: %(title)s") % {"title": title})}</title>'
         f'<desc id="{desc_id}">{escape(description or _("No steps."))}</desc>'
         + "".join(parts)
