@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "qinglian.transparency",
     "qinglian.finance",
     "qinglian.disclosures",
+    "qinglian.powers",
     "qinglian.appeals",
     "qinglian.workbench",
     "qinglian.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("qinglian.accounts.urls")),
     path("work/appeals/stats/", include("qinglian.appeals.stats_work_urls")),
     path("work/finance/", include("qinglian.finance.urls")),
+    path("work/powers/", include("qinglian.powers.work_urls")),
     path("work/disclosures/", include("qinglian.disclosures.work_urls")),
     path("work/appeals/", include("qinglian.appeals.work_urls")),
     path("work/", include("qinglian.workbench.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     # The mailbox's public pages: /v/<code>/ask/ (before the village pages) and /mailbox/.
     path("", include("qinglian.appeals.public_urls")),
     path("v/", include("qinglian.appeals.stats_urls")),
+    path("v/", include("qinglian.powers.urls")),
     path("v/", include("qinglian.disclosures.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,6 +46,7 @@ from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
 from qinglian.finance.services import ledger_import_refused, voucher_attach, voucher_record
 from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
+from qinglian.powers.services import power_list_adopt
 from qinglian.transparency.records import cadre_term_content
 from qinglian.transparency.services import log_append
 
@@ -211,6 +212,17 @@ MATRIX: dict[str, Route] = {
         )
         for name in ("timeliness", "timeliness_xlsx")
     },
+    # The power list: staff read the list in force over their region (whoever holds no role
+    # has none); the village's list and its flowcharts are as public as the village page.
+    "powers_work:home": Route(statuses(200, anonymous=302, nobody=404)),
+    "powers_work:region": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "powers_work:item": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "item_code": "P01"}
+    ),
+    "powers:village_list": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "powers:village_item": Route(
+        statuses(200), kwargs=lambda o: {"code": o["village"].code, "item_code": "P01"}
+    ),
     # The mailbox: the queue is for those who handle or see cases (not the operator).
     "appeals_work:queue": Route(statuses(200, anonymous=302, nobody=404, admin=404)),
     "appeals_work:case": Route(
@@ -392,6 +404,8 @@ ADMIN_REFUSED_TO_OPERATOR = {
         for model in ("disclosure", "disclosureversion")
         for action in ("add", "delete")
     ),
+    # A power list version in force is never changed nor deleted: a new one is adopted.
+    ("powers.powerlist", "delete"),
     # The books change through the finance services only; the admin shows them.
     *(
         (f"finance.{model}", action)
@@ -629,6 +643,9 @@ def finance_objects(village: Any, person: Any, company: Any) -> dict[str, Any]:
         "finance.contract": finance_factories.contract(village),
         "disclosures.catalog": catalog_adopt(
             actor=None, region=village, effective_from=date(2026, 1, 1)
+        ),
+        "powers.powerlist": power_list_adopt(
+            actor=None, region=village, effective_from=date(2025, 1, 1)
         ),
         "finance.asset": finance_factories.asset(village),
         "finance.resource": finance_factories.resource(village),

@@ -376,8 +376,16 @@ def _statement(
 
 
 def power_matter_rule_active() -> bool:
-    """Payments above the threshold need a finished power matter once the powers app exists."""
-    return apps.is_installed("qinglian.powers")
+    """Payments above the threshold need a finished power matter once matters exist.
+
+    The powers app's first part (the power list) ships without matters; the rule
+    switches on with its ``Matter`` model (issue 7, the procedure engine).
+    """
+    try:
+        apps.get_model("powers", "Matter")
+    except LookupError:
+        return False
+    return True
 
 
 def statement_content(statement: MonthlyStatement) -> dict[str, Any]:

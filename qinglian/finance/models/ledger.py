@@ -316,7 +316,7 @@ class Voucher(models.Model):
         db_index=False,
     )
     handler_name = models.CharField(_("handler"), max_length=40, blank=True)
-    # The power matter authorising this payment. The powers app does not exist yet;
+    # The power matter authorising this payment. Matters (powers) do not exist yet;
     # the id is kept so that the rule asking for it can be switched on later.
     power_matter_id = models.BigIntegerField(_("authorising power matter"), null=True, blank=True)
     # Not indexed: nothing looks vouchers up by their upload (imports are never deleted).

@@ -256,6 +256,6 @@ def test_payment_above_the_tier_without_a_power_matter_is_flagged_once_powers_ex
         warnings = monthly_statement_for(tree.village_a1, MARCH).warnings
         return [w for w in warnings if "60000" in w or "70000" in w]
 
-    assert flagged() == []  # no powers app yet: the rule waits
+    assert flagged() == []  # no power matters yet: the rule waits
     monkeypatch.setattr(selectors, "power_matter_rule_active", lambda: True)
     assert len(flagged()) == 1 and "60000" in flagged()[0]

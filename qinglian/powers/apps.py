@@ -1,0 +1,15 @@
+"""powers: the small and micro power list, its procedures and their flowcharts.
+
+The list (38 positive items with their procedures, 30 negative items) and the
+step library are shipped as data and versioned per region like the disclosure
+catalog; each positive item's procedure is drawn as an SVG flowchart.
+"""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PowersConfig(AppConfig):
+    name = "qinglian.powers"
+    label = "powers"
+    verbose_name = _("Small and micro power list")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from qinglian.powers import views
+
+app_name = "powers"
+urlpatterns = [
+    path("<str:code>/powers/", views.village_list, name="village_list"),
+    path("<str:code>/powers/<str:item_code>/", views.village_item, name="village_item"),
+]
