@@ -34,19 +34,7 @@ def village_meetings(request: HttpRequest, code: str) -> HttpResponse:
     village = village_public(code)
     if village is None:
         raise Http404
-    shown = []
-    for meeting in selectors.meetings_published(village)[:PUBLISHED_SHOWN]:
-        shown.append(
-            {
-                "meeting": meeting,
-                "results": selectors.results(meeting),
-                "inquiries": meeting.inquiries.select_related("answered_by"),
-                "commitments": [
-                    (c, selectors.commitment_is_late(c))
-                    for c in meeting.commitments.select_related("owner")
-                ],
-            }
-        )
+    shown = selectors.published_pages(village, limit=PUBLISHED_SHOWN)
     return render(request, "meetings/public_village.html", {"village": village, "shown": shown})
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qinglian.accounts import policy
@@ -22,6 +22,7 @@ from qinglian.meetings.models import (
     CadreReport,
     Commitment,
     Grade,
+    Inquiry,
     MeetingState,
     PaperTally,
     Score,
@@ -42,17 +43,33 @@ def meetings_published(village: Region) -> QuerySet[SunshineMeeting]:
     return meetings_of_village(village).filter(state=MeetingState.PUBLISHED)
 
 
-def counts_by_cadre(meeting: SunshineMeeting) -> dict[int, dict[str, int]]:
-    """Votes per cadre and grade: the phones' scores plus the paper tallies."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Grade.values, 0))
-    for row in (
-        Score.objects.filter(meeting=meeting).values("cadre_id", "grade").annotate(n=Count("pk"))
-    ):
-        counts[row["cadre_id"]][row["grade"]] += row["n"]
-    paper = PaperTally.objects.filter(meeting=meeting).values_list("cadre_id", "grade", "count")
-    for cadre_id, grade, n in paper:
-        counts[cadre_id][grade] += n
+def counts_by_meeting_and_cadre(
+    meeting_ids: Iterable[int],
+) -> dict[int, dict[int, dict[str, int]]]:
+    """Votes per meeting, cadre and grade: the phones' scores plus the paper tallies
+    (two queries however many meetings)."""
+    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(Grade.values, 0))
+    )
+    ids = list(meeting_ids)
+    scores = (
+        Score.objects.filter(meeting_id__in=ids)
+        .values_list("meeting_id", "cadre_id", "grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for meeting_id, cadre_id, grade, n in scores:
+        counts[meeting_id][cadre_id][grade] += n
+    paper = PaperTally.objects.filter(meeting_id__in=ids).values_list(
+        "meeting_id", "cadre_id", "grade", "count"
+    )
+    for meeting_id, cadre_id, grade, n in paper:
+        counts[meeting_id][cadre_id][grade] += n
     return counts
+
+
+def counts_by_cadre(meeting: SunshineMeeting) -> dict[int, dict[str, int]]:
+    return counts_by_meeting_and_cadre([meeting.pk]).get(meeting.pk, {})
 
 
 @dataclass(frozen=True)
@@ -63,10 +80,11 @@ class CadreResult:
     satisfied_percent: int | None
 
 
-def results(meeting: SunshineMeeting) -> list[CadreResult]:
-    counts = counts_by_cadre(meeting)
+def _results(
+    reports: Iterable[CadreReport], counts: dict[int, dict[str, int]]
+) -> list[CadreResult]:
     out = []
-    for report in meeting.reports.select_related("cadre").order_by("pk"):
+    for report in reports:
         by_grade = counts.get(report.cadre_id, {})
         out.append(
             CadreResult(
@@ -77,6 +95,41 @@ def results(meeting: SunshineMeeting) -> list[CadreResult]:
             )
         )
     return out
+
+
+def results(meeting: SunshineMeeting) -> list[CadreResult]:
+    reports = meeting.reports.select_related("cadre").order_by("pk")
+    return _results(reports, counts_by_cadre(meeting))
+
+
+@dataclass(frozen=True)
+class PublishedMeeting:
+    meeting: SunshineMeeting
+    results: list[CadreResult]
+    inquiries: list[Inquiry]
+    commitments: list[tuple[Commitment, bool]]  # with "late"
+
+
+def published_pages(village: Region, *, limit: int) -> list[PublishedMeeting]:
+    """The village's latest published meetings, whole: six queries however many."""
+    meetings = list(
+        meetings_published(village).prefetch_related(
+            Prefetch("reports", CadreReport.objects.select_related("cadre").order_by("pk")),
+            Prefetch("inquiries", Inquiry.objects.select_related("answered_by").order_by("pk")),
+            Prefetch("commitments", Commitment.objects.select_related("owner")),
+        )[:limit]
+    )
+    counts = counts_by_meeting_and_cadre(m.pk for m in meetings)
+    today = timezone.localdate()
+    return [
+        PublishedMeeting(
+            meeting=m,
+            results=_results(m.reports.all(), counts.get(m.pk, {})),
+            inquiries=list(m.inquiries.all()),
+            commitments=[(c, commitment_is_late(c, today)) for c in m.commitments.all()],
+        )
+        for m in meetings
+    ]
 
 
 def year_counts(village: Region, year: int, cadre_id: int) -> dict[str, int]:

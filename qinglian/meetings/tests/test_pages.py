@@ -183,3 +183,51 @@ def test_village_page_links_to_its_meetings(tree, client):
     assert reverse("meetings:village", kwargs={"code": tree.village_a1.code}) in (
         page.content.decode()
     )
+
+
+def publish_meeting(village, quarter: str, cadres) -> None:
+    meeting = services.meeting_create(
+        actor=None, village=village, quarter=quarter, held_on=date(2026, 3, 1), place="村委会"
+    )
+    for cadre in cadres:
+        services.report_write(actor=None, meeting=meeting, cadre_id=cadre.pk, text="述职")
+    services.inquiry_record(
+        actor=None, meeting=meeting, question="问", answer="答", answered_by_id=cadres[0].pk
+    )
+    services.commitment_make(
+        actor=None, meeting=meeting, text="改", owner_id=cadres[0].pk, deadline=date(2026, 4, 1)
+    )
+    services.meeting_open(actor=None, meeting=meeting)
+    for code in services.tokens_issue(actor=None, meeting=meeting, count=2):
+        services.ballot_cast(meeting=meeting, code=code, grades={c.pk: "competent" for c in cadres})
+    services.paper_tally_enter(
+        actor=None, meeting=meeting, cadre_id=cadres[0].pk, counts={"excellent": 3}
+    )
+    services.meeting_close(actor=None, meeting=meeting)
+    services.meeting_publish(actor=None, meeting=meeting)
+
+
+def test_public_meetings_page_costs_fixed_queries(tree, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village = tree.village_a1
+    cadres = [in_office(village, "甲"), in_office(village, "乙")]
+    url = reverse("meetings:village", kwargs={"code": village.code})
+    costs = []
+    for quarters in (["2025-Q1"], ["2025-Q2", "2025-Q3", "2025-Q4"]):
+        for quarter in quarters:
+            publish_meeting(village, quarter.replace("2025", "2026"), cadres)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        costs.append(len(queries))
+    assert costs == [7, 7]  # the village, the meetings and 3 prefetches, scores, paper
+
+
+def test_region_page_links_to_the_meetings(tree, township_commission):
+    page = client_for(township_commission).get(
+        reverse("workbench:region_detail", kwargs={"code": tree.town_a.code})
+    )
+    assert reverse("meetings_work:village", kwargs={"code": tree.town_a.code}) in (
+        page.content.decode()
+    )

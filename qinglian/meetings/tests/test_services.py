@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from qinglian.core.models import AuditEvent
 from qinglian.directory.models import Post, Term
@@ -295,3 +296,37 @@ def test_two_consecutive_incompetent_years_raise_the_alert_and_one_does_not(
     assert selectors.appraisal_alerts_for_user(village_cadre)  # the village sees it too
     assert selectors.appraisal_alerts_for_user(other_village_cadre) == []
     assert AnnualAppraisal.objects.filter(source=AppraisalSource.ENTERED).count() == 5
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real parallel voters need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_parallel_ballots_with_one_code_store_one(tree):
+    s = meeting_with_reports(tree.village_a1)
+    code = services.tokens_issue(actor=None, meeting=s.meeting, count=1)[0]
+    phones = 6
+    barrier = threading.Barrier(phones)
+    outcomes: list[str] = []
+
+    def vote(grade: str) -> None:
+        try:
+            barrier.wait()
+            services.ballot_cast(meeting=s.meeting, code=code, grades=both(s, grade))
+            outcomes.append("stored")
+        except services.TokenUsed:
+            outcomes.append("refused")
+        except BaseException as error:  # pragma: no cover - reported by the assertion
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    grades = ["excellent", "competent", "basic", "incompetent", "excellent", "competent"]
+    threads = [threading.Thread(target=vote, args=(g,)) for g in grades]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * (phones - 1) + ["stored"]
+    assert Score.objects.count() == 2
+    assert len(set(Score.objects.values_list("grade", flat=True))) == 1
