@@ -122,6 +122,14 @@ def report_write(*, actor: Any, meeting: SunshineMeeting, cadre_id: int, text: s
     )
     if not text.strip():
         raise MeetingRefused(_("Write the report."), field="text")
+    if (
+        meeting.state == MeetingState.OPEN
+        and not meeting.reports.filter(cadre_id=cadre_id).exists()
+    ):
+        # Ballots already cast would lack the new cadre: correct a report, add none.
+        raise MeetingRefused(
+            _("Scoring has started: reports can be corrected, no cadre added."), field="cadre"
+        )
     post = _cadre_post(meeting, cadre_id)
     report, _created = CadreReport.objects.update_or_create(
         meeting=meeting, cadre_id=cadre_id, defaults={"text": text.strip(), "post": post}

@@ -330,3 +330,14 @@ def test_parallel_ballots_with_one_code_store_one(tree):
     assert sorted(outcomes) == ["refused"] * (phones - 1) + ["stored"]
     assert Score.objects.count() == 2
     assert len(set(Score.objects.values_list("grade", flat=True))) == 1
+
+
+def test_once_scoring_has_started_a_report_is_corrected_but_no_cadre_added(tree):
+    s = meeting_with_reports(tree.village_a1)
+    late = in_office(tree.village_a1, "吴委员")
+    with pytest.raises(services.MeetingRefused, match="no cadre added"):
+        services.report_write(actor=None, meeting=s.meeting, cadre_id=late.pk, text="补充述职")
+    report = services.report_write(
+        actor=None, meeting=s.meeting, cadre_id=s.chair.pk, text="更正：发放补贴三十户。"
+    )
+    assert report.text == "更正：发放补贴三十户。" and s.meeting.reports.count() == 2
