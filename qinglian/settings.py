@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "qinglian.disclosures",
     "qinglian.powers",
     "qinglian.appeals",
+    "qinglian.meetings",
     "qinglian.workbench",
     "qinglian.api",
     "qinglian.demo",
@@ -225,6 +226,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # behind one carrier NAT share an address: keep the submission limit generous.
 APPEALS_SUBMIT_RATE = env_str("APPEALS_SUBMIT_RATE", "30/h")
 APPEALS_TRACK_RATE = env_str("APPEALS_TRACK_RATE", "20/m")
+# Scoring at a sunshine meeting: a hall of attendees may share one Wi-Fi address.
+MEETINGS_SCORE_RATE = env_str("MEETINGS_SCORE_RATE", "120/m")
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 # The socket's address, or behind our proxy the last X-Forwarded-For entry (the one
 # the proxy added; the header as a whole is the client's to write).

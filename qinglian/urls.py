@@ -15,11 +15,13 @@ urlpatterns = [
     path("work/powers/", include("qinglian.powers.work_urls")),
     path("work/disclosures/", include("qinglian.disclosures.work_urls")),
     path("work/appeals/", include("qinglian.appeals.work_urls")),
+    path("work/meetings/", include("qinglian.meetings.work_urls")),
     path("work/", include("qinglian.workbench.urls")),
     path("api/", include("qinglian.api.urls")),
     path("log/", include("qinglian.transparency.urls")),
     # The mailbox's public pages: /v/<code>/ask/ (before the village pages) and /mailbox/.
     path("", include("qinglian.appeals.public_urls")),
+    path("", include("qinglian.meetings.public_urls")),
     path("v/", include("qinglian.appeals.stats_urls")),
     path("v/", include("qinglian.powers.urls")),
     path("v/", include("qinglian.disclosures.urls")),

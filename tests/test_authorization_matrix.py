@@ -46,6 +46,7 @@ from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
 from qinglian.finance.services import ledger_import_refused, voucher_attach, voucher_record
 from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
+from qinglian.meetings.services import commitment_make, meeting_create, report_write
 from qinglian.powers.services import power_list_adopt
 from qinglian.transparency.records import cadre_term_content
 from qinglian.transparency.services import log_append
@@ -97,6 +98,14 @@ def commission_case_in_a1(allowed: int) -> dict[str, int]:
     """A report naming A1's cadre: the township and county commissions only (the cadre is
     recused; nobody else in the village, nor the operator, sees a commission's case)."""
     return statuses(404, anonymous=302, county=allowed, township=allowed)
+
+
+def meeting_writers(allowed: int) -> dict[str, int]:
+    """A change to A1's sunshine meetings: its cadres and supervision committee, and the
+    township and county staff above; not the operator."""
+    return statuses(
+        404, anonymous=302, county=allowed, township=allowed, village=allowed, supervisor=allowed
+    )
 
 
 @dataclass
@@ -276,6 +285,40 @@ MATRIX: dict[str, Route] = {
     ),
     "appeals_stats_work:record": Route(
         staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "month": "2026-01"}
+    ),
+    # Sunshine report meetings: the published meetings and the scoring page are public
+    # (scoring needs a code from a slip); the staff pages are for staff over A1, and
+    # changes for the village's cadres and committee and the commissions above (not
+    # the operator).
+    "meetings:village": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "meetings:score": Route(
+        statuses(200), kwargs=lambda o: {"code": o["village"].code, "pk": o["meeting"].pk}
+    ),
+    "meetings_work:village": Route(
+        staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "meetings_work:meeting": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["meeting"].pk}),
+    **{
+        f"meetings_work:{action}": Route(
+            meeting_writers(302), method="post", kwargs=lambda o: {"code": o["village"].code}
+        )
+        for action in ("create", "appraisal")
+    },
+    **{
+        f"meetings_work:{action}": Route(
+            meeting_writers(302), method="post", kwargs=lambda o: {"pk": o["meeting"].pk}
+        )
+        for action in ("report", "inquiry", "commitment", "paper", "advance")
+    },
+    "meetings_work:commitment_done": Route(
+        meeting_writers(302), method="post", kwargs=lambda o: {"pk": o["commitment"].pk}
+    ),
+    # Slips are issued and shown once, on the answer to the POST.
+    "meetings_work:slips": Route(
+        meeting_writers(200),
+        method="post",
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        body=lambda o: {"count": "2"},
     ),
     "log:checkpoint": Route(statuses(200)),
     "log:vkey": Route(statuses(200)),
@@ -547,6 +590,17 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
     appeals = appeal_objects(tree, cadre)
     by_label["appeals.deadlinerule"] = appeals.pop("deadline_rule")
     submitted = appeal_submit(village=village, kind="question", text="矩阵里的一个问题")
+    meeting = meeting_create(
+        actor=None, village=village, quarter="2026-Q1", held_on=date(2026, 3, 20), place="村委会"
+    )
+    report_write(actor=None, meeting=meeting, cadre_id=cadre.person.pk, text="一季度述职")
+    commitment = commitment_make(
+        actor=None,
+        meeting=meeting,
+        text="修好村口路灯",
+        owner_id=cadre.person.pk,
+        deadline=date(2026, 4, 30),
+    )
     appeal_key = {"receipt": submitted.receipt, "secret": submitted.secret}
     return {
         "village": village,
@@ -556,6 +610,8 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         **published,
         **appeals,
         "appeal": appeals["appeal_question"],
+        "meeting": meeting,
+        "commitment": commitment,
     }
 
 

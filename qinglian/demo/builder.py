@@ -37,6 +37,7 @@ from qinglian.demo.disclosures import (
 )
 from qinglian.demo.finance import DEFAULT_FINANCE_MONTHS, FinanceBuild, demo_finance_build
 from qinglian.demo.layout import COUNTY_CODE, DEFAULT_VILLAGES, CountyLayout, county_layout
+from qinglian.demo.meetings import MeetingsBuild, demo_meetings_build
 from qinglian.demo.names import NameDrawer
 from qinglian.demo.planning import (
     DEFAULT_PEOPLE_PER_VILLAGE,
@@ -114,6 +115,7 @@ class DemoBuild:
     finance: FinanceBuild | None = None  # None when built without books
     disclosures: DisclosuresBuild | None = None  # None when built without them
     appeals: AppealsBuild | None = None  # the mailbox's keys and cases
+    meetings: MeetingsBuild | None = None  # the first village's sunshine meetings
 
 
 def demo_county_find() -> Region | None:
@@ -399,7 +401,8 @@ def demo_county_build(
     contracts (``demo.finance``), with that many months of vouchers; and unless
     ``disclosure_months`` is 0, every village's other disclosures over that many
     months (``demo.disclosures``); then the mass mailbox's commission keys and
-    thirteen months of cases (``demo.appeals``), asking about the monthly lists.
+    thirteen months of cases (``demo.appeals``), asking about the monthly lists;
+    then the first village's sunshine meetings (``demo.meetings``).
 
     Refuses (``DemoCountyExists``) when the county is already there, and
     ``DomainError`` when a demo username is taken, before writing anything.
@@ -459,6 +462,7 @@ def demo_county_build(
         else None
     )
     appeals = demo_appeals_build(county=county, seed=seed)
+    meetings = demo_meetings_build(county=county, seed=seed)
     audit_record(
         actor=None,
         verb=BUILT_VERB,
@@ -480,4 +484,5 @@ def demo_county_build(
         finance=finance,
         disclosures=disclosures,
         appeals=appeals,
+        meetings=meetings,
     )

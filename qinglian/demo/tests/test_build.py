@@ -239,3 +239,31 @@ def test_second_run_changes_nothing_and_prints_the_accounts(demo):
     with pytest.raises(DemoCountyExists):
         demo_county_build(finance_months=0)
     assert table_counts() == before
+
+
+def test_first_village_has_a_published_and_an_open_sunshine_meeting(demo):
+    from qinglian.demo.meetings import demo_meetings_build
+    from qinglian.meetings.models import MeetingState, SunshineMeeting
+    from qinglian.meetings.selectors import commitments_late, results
+    from qinglian.transparency.models import LogEntry
+
+    assert demo.meetings is not None
+    assert (demo.meetings.published, demo.meetings.open) == (1, 1)
+    q3, q4 = SunshineMeeting.objects.order_by("quarter")
+    assert q3.village == q4.village == demo_village(demo)
+    assert (q3.state, q4.state) == (MeetingState.PUBLISHED, MeetingState.OPEN)
+    assert all(result.total > 0 for result in results(q3))
+    assert q3.inquiries.count() == 2
+    assert commitments_late(q3.commitments.all()).count() == 2
+    assert LogEntry.objects.filter(record_type="sunshine_meeting", record_id=str(q3.pk)).exists()
+    assert q4.reports.count() == q3.reports.count() > 0
+    assert not q4.tokens.exists()
+    assert (
+        demo_meetings_build(county=demo.county, seed=0).published == 0
+    )  # a second run adds nothing
+
+
+def demo_village(demo) -> Region:
+    return Region.objects.filter(
+        path__startswith=demo.county.path, level=RegionLevel.VILLAGE
+    ).earliest("path")
