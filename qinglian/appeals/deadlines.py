@@ -9,6 +9,7 @@ due is "very overdue" and escalates a second time.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,26 +36,40 @@ DEFAULTS: dict[str, Deadlines] = {
 }
 
 
-def deadlines_for(village: Region, kind: str) -> Deadlines:
-    """The rule of the nearest region on the village's path, else the default."""
-    paths = ancestor_paths(village.path)
-    rules = {
-        rule.region.path: rule
-        for rule in DeadlineRule.objects.filter(kind=kind, region__path__in=paths).select_related(
-            "region"
+RuleTable = dict[tuple[str, str], Deadlines]  # (region path, kind) → its rule
+
+
+def _rule_table(rules: Iterable[DeadlineRule]) -> RuleTable:
+    return {
+        (rule.region.path, rule.kind): Deadlines(
+            first_response_days=rule.first_response_days,
+            result_days=rule.result_days,
+            pass_on_days=rule.pass_on_days,
+            very_overdue_days=rule.very_overdue_days,
+            remind_days=rule.remind_days,
         )
+        for rule in rules
     }
-    for path in sorted(paths, key=len, reverse=True):
-        rule = rules.get(path)
+
+
+def _nearest(table: RuleTable, village: Region, kind: str) -> Deadlines:
+    for path in reversed(ancestor_paths(village.path)):  # the village first, the county last
+        rule = table.get((path, kind))
         if rule is not None:
-            return Deadlines(
-                first_response_days=rule.first_response_days,
-                result_days=rule.result_days,
-                pass_on_days=rule.pass_on_days,
-                very_overdue_days=rule.very_overdue_days,
-                remind_days=rule.remind_days,
-            )
+            return rule
     return DEFAULTS[kind]
+
+
+def deadlines_for(village: Region, kind: str) -> Deadlines:
+    """The rule of the nearest region on the village's path, else the default (one query)."""
+    rules = DeadlineRule.objects.filter(kind=kind, region__path__in=ancestor_paths(village.path))
+    return _nearest(_rule_table(rules.select_related("region")), village, kind)
+
+
+def deadlines_lookup() -> Callable[[Region, str], Deadlines]:
+    """``deadlines_for`` for a job over many cases: every region's rules read once."""
+    table = _rule_table(DeadlineRule.objects.select_related("region"))
+    return lambda village, kind: _nearest(table, village, kind)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,12 +112,24 @@ def _set_due(
     appeal: Appeal, start: date, days: int, *, rule: deadlines.Deadlines | None = None
 ) -> None:
     rule = rule or deadlines.deadlines_for(appeal.village, appeal.kind)
-    due = deadlines.due_after(start, days, rule.very_overdue_days)
-    appeal.due_on, appeal.very_overdue_on, appeal.due_estimated = (
-        due.due_on,
-        due.very_overdue_on,
-        due.estimated,
-    )
+    _apply_due(appeal, deadlines.due_after(start, days, rule.very_overdue_days))
+
+
+def _apply_due(appeal: Appeal, due: deadlines.Due | None) -> None:
+    """Put ``due`` on the case; None clears its due dates (nothing is due of the handlers)."""
+    if due is None:
+        appeal.due_on = appeal.very_overdue_on = None
+        appeal.due_estimated = False
+    else:
+        appeal.due_on, appeal.very_overdue_on = due.due_on, due.very_overdue_on
+        appeal.due_estimated = due.estimated
+
+
+def _first_answer(appeal: Appeal, now: datetime) -> None:
+    """Stamp the case's first response (answer, acceptance or closure) and whether in time."""
+    if appeal.first_answered_at is None:
+        appeal.first_answered_at = now
+        appeal.answered_on_time = appeal.due_on is None or timezone.localdate(now) <= appeal.due_on
 
 
 def appeal_submit(
@@ -440,13 +453,10 @@ def appeal_accept(
             _("Only reports and cases with a discipline commission are accepted; answer this one.")
         )
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    if appeal.first_answered_at is None:
-        appeal.first_answered_at = now
-        appeal.answered_on_time = appeal.due_on is None or today <= appeal.due_on
+    _first_answer(appeal, now)
     appeal.state = State.ACCEPTED
     rule = deadlines.deadlines_for(appeal.village, appeal.kind)
-    _set_due(appeal, today, rule.result_days, rule=rule)
+    _set_due(appeal, timezone.localdate(now), rule.result_days, rule=rule)
     appeal.save()
     _event(appeal, EventKind.ACCEPTED, public=True, text=text.strip(), actor=actor, at=now)
     return appeal
@@ -466,12 +476,9 @@ def appeal_answer(
     _require_open(appeal)
     answer = _text(text)
     now = now or timezone.now()
-    if appeal.first_answered_at is None:
-        appeal.first_answered_at = now
-        appeal.answered_on_time = appeal.due_on is None or timezone.localdate(now) <= appeal.due_on
+    _first_answer(appeal, now)
     appeal.state = State.ANSWERED
-    appeal.due_on = appeal.very_overdue_on = None
-    appeal.due_estimated = False
+    _apply_due(appeal, None)
     appeal.save()
     _event(appeal, EventKind.ANSWERED, public=True, text=answer, actor=actor, at=now)
     if appeal.kind == Kind.QUESTION and appeal.disclosure_id and appeal.line_key:
@@ -537,12 +544,9 @@ def appeal_close(
         raise DomainError(_("Choose resolved, not resolved or out of scope."), field="outcome")
     explanation = _text(text)
     now = now or timezone.now()
-    if appeal.first_answered_at is None:
-        appeal.first_answered_at = now
-        appeal.answered_on_time = appeal.due_on is None or timezone.localdate(now) <= appeal.due_on
+    _first_answer(appeal, now)
     appeal.state, appeal.outcome, appeal.closed_at = State.CLOSED, outcome, now
-    appeal.due_on = appeal.very_overdue_on = None
-    appeal.due_estimated = False
+    _apply_due(appeal, None)
     appeal.save()
     _event(
         appeal,
@@ -582,11 +586,7 @@ def appeal_reassign(
     appeal.body, appeal.assigned_region = body, region
     earliest = deadlines.due_after(timezone.localdate(), rule.pass_on_days, rule.very_overdue_days)
     if appeal.due_on is None or appeal.due_on < earliest.due_on:
-        appeal.due_on, appeal.very_overdue_on, appeal.due_estimated = (
-            earliest.due_on,
-            earliest.very_overdue_on,
-            earliest.estimated,
-        )
+        _apply_due(appeal, earliest)
     appeal.save()
     _event(appeal, EventKind.REASSIGNED, public=False, text=why, actor=actor)
     return appeal
@@ -605,7 +605,7 @@ def appeal_transfer(
     why = _text(reason, field="reason")
     now = now or timezone.now()
     appeal.state, appeal.transferred_to, appeal.closed_at = State.TRANSFERRED, destination, now
-    appeal.due_on = appeal.very_overdue_on = None
+    _apply_due(appeal, None)
     appeal.save()
     _event(appeal, EventKind.TRANSFERRED, public=True, text=destination, actor=actor, at=now)
     _event(appeal, EventKind.TRANSFERRED, public=False, text=why, actor=actor, at=now)
@@ -679,14 +679,16 @@ def identity_reveal(
 # --- deadlines ----------------------------------------------------------------------------
 
 
-def _notice(appeal: Appeal, kind: str, *, now: datetime | None = None) -> None:
-    AppealNotice.objects.get_or_create(
+def _notice(appeal: Appeal, kind: str, *, now: datetime | None = None) -> bool:
+    """A notice to the case's handlers, once per kind, handling region and due date."""
+    _notice_row, created = AppealNotice.objects.get_or_create(
         appeal=appeal,
         kind=kind,
         region=appeal.assigned_region,
         due_on=appeal.due_on,
         defaults={"body": appeal.body, "created_at": now or timezone.now()},
     )
+    return created
 
 
 def _escalate(appeal: Appeal, *, very: bool, now: datetime | None = None) -> None:
@@ -742,45 +744,37 @@ def appeals_remind(today: date | None = None) -> int:
     from qinglian.core.calendar import working_days_between
 
     today = today or timezone.localdate()
+    rule_for = deadlines.deadlines_lookup()
     made = 0
     for appeal in Appeal.objects.filter(state__in=OPEN_STATES, due_on__gte=today).select_related(
         "village", "assigned_region"
     ):
-        rule = deadlines.deadlines_for(appeal.village, appeal.kind)
         assert appeal.due_on is not None
-        if working_days_between(today, appeal.due_on) <= rule.remind_days:
-            _, created = AppealNotice.objects.get_or_create(
-                appeal=appeal,
-                kind=NoticeKind.REMINDER,
-                region=appeal.assigned_region,
-                due_on=appeal.due_on,
-                defaults={"body": appeal.body, "created_at": timezone.now()},
-            )
-            made += created
+        remind_days = rule_for(appeal.village, appeal.kind).remind_days
+        if working_days_between(today, appeal.due_on) <= remind_days:
+            made += _notice(appeal, NoticeKind.REMINDER)
     return made
 
 
 def due_dates_refresh() -> int:
     """Recount estimated due dates once the official holidays of their year are entered."""
+    rule_for = deadlines.deadlines_lookup()
+    estimated = (
+        Appeal.objects.filter(due_estimated=True, state__in=OPEN_STATES)
+        .select_related("village")
+        .annotate(accepted_at=Max("events__at", filter=Q(events__kind=EventKind.ACCEPTED)))
+    )
     changed = 0
-    for appeal in Appeal.objects.filter(due_estimated=True, state__in=OPEN_STATES).select_related(
-        "village"
-    ):
-        rule = deadlines.deadlines_for(appeal.village, appeal.kind)
-        days = rule.result_days if appeal.state == State.ACCEPTED else rule.first_response_days
-        start = (
-            appeal.events.filter(kind=EventKind.ACCEPTED).values_list("at", flat=True).last()
-            if appeal.state == State.ACCEPTED
-            else appeal.reopened_at or appeal.received_at
-        )
+    for appeal in estimated:
+        rule = rule_for(appeal.village, appeal.kind)
+        if appeal.state == State.ACCEPTED:
+            start, days = appeal.accepted_at, rule.result_days
+        else:
+            start, days = appeal.reopened_at or appeal.received_at, rule.first_response_days
         assert start is not None
         due = deadlines.due_after(timezone.localdate(start), days, rule.very_overdue_days)
         if (due.due_on, due.estimated) != (appeal.due_on, appeal.due_estimated):
-            appeal.due_on, appeal.very_overdue_on, appeal.due_estimated = (
-                due.due_on,
-                due.very_overdue_on,
-                due.estimated,
-            )
+            _apply_due(appeal, due)
             appeal.save(update_fields=["due_on", "very_overdue_on", "due_estimated"])
             changed += 1
     return changed

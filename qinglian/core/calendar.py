@@ -42,11 +42,7 @@ def forget_entered_days(year: int) -> None:
 
 
 def package_knows(year: int) -> bool:
-    try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
+    return _package_workday(date(year, 1, 1)) is not None
 
 
 def calendar_known(year: int) -> bool:
