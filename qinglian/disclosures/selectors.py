@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from qinglian.core.calendar import add_months
-from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Post, Region, Term
+from qinglian.directory.versions import versions_in_force
 from qinglian.disclosures.models import (
     Catalog,
     CatalogItem,
@@ -62,26 +62,7 @@ def cadre_roster(village: Region) -> list[RosterLine]:
 
 def catalogs_in_force(villages: Sequence[Region], on: date) -> dict[int, Catalog]:
     """Each village's catalog in force on ``on``: the nearest region's, national last."""
-    paths = {p for village in villages for p in ancestor_paths(village.path)}
-    candidates = list(
-        Catalog.objects.filter(
-            Q(region__isnull=True) | Q(region__path__in=paths), effective_from__lte=on
-        )
-        .select_related("region")
-        .order_by("-effective_from", "-version")
-    )
-    chosen: dict[int, Catalog] = {}
-    for village in villages:
-        best: Catalog | None = None
-        for catalog in candidates:
-            path = catalog.region.path if catalog.region else ""
-            if path and not village.path.startswith(path):
-                continue
-            if best is None or len(path) > len(best.region.path if best.region else ""):
-                best = catalog
-        if best is not None:
-            chosen[village.pk] = best
-    return chosen
+    return versions_in_force(Catalog.objects.all(), villages, on)
 
 
 def catalog_for(region: Region, on: date) -> Catalog | None:

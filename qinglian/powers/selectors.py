@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
-
-from qinglian.directory.codes import ancestor_paths
 from qinglian.directory.models import Region
+from qinglian.directory.versions import versions_in_force
 from qinglian.powers.models import (
     Category,
     ItemKind,
@@ -24,27 +22,7 @@ from qinglian.powers.rules import step_notes
 
 def lists_in_force(regions: Sequence[Region], on: date) -> dict[int, PowerList]:
     """Each region's power list in force on ``on``: the nearest region's, national last."""
-    paths = {p for region in regions for p in ancestor_paths(region.path)}
-    candidates = list(
-        PowerList.objects.filter(
-            Q(region__isnull=True) | Q(region__path__in=paths), effective_from__lte=on
-        )
-        .select_related("region")
-        .order_by("-effective_from", "-version")
-    )
-    chosen: dict[int, PowerList] = {}
-    for region in regions:
-        best: PowerList | None = None
-        best_depth = -1
-        for power_list in candidates:
-            path = power_list.region.path if power_list.region else ""
-            if path and not region.path.startswith(path):
-                continue
-            if len(path) > best_depth:
-                best, best_depth = power_list, len(path)
-        if best is not None:
-            chosen[region.pk] = best
-    return chosen
+    return versions_in_force(PowerList.objects.all(), regions, on)
 
 
 def list_for(region: Region, on: date) -> PowerList | None:
