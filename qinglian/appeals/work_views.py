@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from qinglian.accounts import policy
 from qinglian.appeals import selectors, services, work_selectors
 from qinglian.appeals.models import Appeal, Body, Kind, State
+from qinglian.appeals.public_selectors import handler_name
 from qinglian.appeals.work_forms import (
     AcceptForm,
     AnswerForm,
@@ -76,11 +77,9 @@ def _answer_is_public(appeal: Appeal) -> bool:
 
 
 def _reassign_choices(user: Any, appeal: Appeal) -> list[tuple[str, str]]:
-    choices = [("village", _("the village committee of %(v)s") % {"v": appeal.village.name})]
+    choices = [("village", handler_name(appeal.village))]
     for region in work_selectors.commissions_over(user, appeal):
-        choices.append(
-            (f"commission:{region.code}", _("the discipline commission of %(r)s") % {"r": region})
-        )
+        choices.append((f"commission:{region.code}", handler_name(region)))
     return choices
 
 
