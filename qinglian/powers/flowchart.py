@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
-from qinglian.powers.selectors import Step
+from qinglian.powers.steps import Step
 
 WIDTH = 320
 MARGIN = 16

@@ -6,6 +6,7 @@ The procedure engine (a later part of issue 7) reads the same names; domain.md
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -54,9 +55,9 @@ def step_notes(params: dict[str, Any], *, optional: bool = False) -> list[str]:
     if body := params.get("body"):
         notes.append(str(BODIES.get(body, body)))
     if quorum := params.get("quorum"):
-        notes.append(str(QUORUMS.get(quorum, quorum)))
+        notes.append(quorum_words(quorum))
     if rule := params.get("pass"):
-        notes.append(str(PASS_RULES.get(rule, rule)))
+        notes.append(pass_words(rule))
     if days := params.get("days"):
         if params.get("working_days"):
             notes.append(_("%(days)d working days") % {"days": days})
@@ -75,3 +76,121 @@ def step_notes(params: dict[str, Any], *, optional: bool = False) -> list[str]:
     if optional:
         notes.append(_("when required"))
     return notes
+
+
+# --- the rules as arithmetic ----------------------------------------------------------
+#
+# A rule's name is a share and what it is a share of: ``two_thirds_members`` is "at
+# least two thirds of those who should attend". A region that holds its meetings to
+# other shares writes them in its own list version (``three_quarters_attendees``);
+# the names below are every share and base the engine knows.
+
+SHARES: dict[str, tuple[int, int, bool]] = {
+    # name: (numerator, denominator, strictly more than)
+    "more_than_half": (1, 2, True),
+    "half": (1, 2, False),
+    "two_thirds": (2, 3, False),
+    "three_quarters": (3, 4, False),
+    "four_fifths": (4, 5, False),
+}
+BASES = ("members", "attendees", "adults")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    numerator: int
+    denominator: int
+    strict: bool
+    base: str  # members (those who should attend), attendees, adults
+
+    def met(self, count: int, of: int) -> bool:
+        """Whether ``count`` out of ``of`` reaches the share (integers, no rounding)."""
+        if of <= 0:
+            return False
+        if self.strict:
+            return count * self.denominator > of * self.numerator
+        return count * self.denominator >= of * self.numerator
+
+    def needed(self, of: int) -> int:
+        """The smallest count that meets the rule out of ``of``."""
+        if self.strict:
+            return of * self.numerator // self.denominator + 1
+        return -(-of * self.numerator // self.denominator)
+
+
+def rule_named(name: str) -> Rule:
+    """The rule a name stands for; ``ValueError`` for a name the engine does not know."""
+    for share, (numerator, denominator, strict) in SHARES.items():
+        prefix = share + "_"
+        if name.startswith(prefix) and name[len(prefix) :] in BASES:
+            return Rule(name, numerator, denominator, strict, name[len(prefix) :])
+    raise ValueError(name)
+
+
+def quorum_words(name: str) -> str:
+    """A quorum rule in words: the shipped phrasing, or one made from its share and base."""
+    if name in QUORUMS:
+        return str(QUORUMS[name])
+    rule = _rule_or_none(name)
+    if rule is None:
+        return name
+    return _("%(share)s of %(base)s present") % {
+        "share": _share_words(rule),
+        "base": _base_words(rule),
+    }
+
+
+def pass_words(name: str) -> str:
+    """A pass rule in words: the shipped phrasing, or one made from its share and base."""
+    if name in PASS_RULES:
+        return str(PASS_RULES[name])
+    rule = _rule_or_none(name)
+    if rule is None:
+        return name
+    return _("passed by %(share)s of %(base)s") % {
+        "share": _share_words(rule),
+        "base": _base_words(rule),
+    }
+
+
+def _rule_or_none(name: str) -> Rule | None:
+    try:
+        return rule_named(name)
+    except ValueError:
+        return None
+
+
+def _share_words(rule: Rule) -> str:
+    share = f"{rule.numerator}/{rule.denominator}"
+    if rule.strict:
+        return _("more than %(share)s") % {"share": share}
+    return _("at least %(share)s") % {"share": share}
+
+
+def _base_words(rule: Rule) -> str:
+    return {
+        "members": _("those who should attend"),
+        "attendees": _("those present"),
+        "adults": _("adult villagers"),
+    }[rule.base]
+
+
+def params_problems(params: dict[str, Any]) -> list[str]:
+    """What is wrong with a library step's parameters, for the admin (empty when fine)."""
+    problems: list[str] = []
+    for key in ("quorum", "pass"):
+        name = params.get(key)
+        if name is None:
+            continue
+        try:
+            rule_named(str(name))
+        except ValueError:
+            problems.append(
+                _("“%(name)s” is not a rule: write a share (%(shares)s) and a base (%(bases)s).")
+                % {"name": name, "shares": ", ".join(SHARES), "bases": ", ".join(BASES)}
+            )
+    days = params.get("days")
+    if days is not None and (not isinstance(days, int) or days < 0):
+        problems.append(_("Publicity days must be a whole number."))
+    return problems

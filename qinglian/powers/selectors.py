@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from qinglian.directory.models import Region
 from qinglian.directory.versions import versions_in_force
 from qinglian.powers.models import (
     Category,
     ItemKind,
-    LibraryStep,
+    Matter,
     PowerItem,
     PowerList,
-    in_language,
+    StepRecord,
 )
-from qinglian.powers.rules import step_notes
+from qinglian.powers.procedure import required_numbers
+from qinglian.powers.steps import Step, item_steps
 
 
 def lists_in_force(regions: Sequence[Region], on: date) -> dict[int, PowerList]:
@@ -33,51 +36,6 @@ def list_for(region: Region, on: date) -> PowerList | None:
 def is_in_force(power_list: PowerList, on: date) -> bool:
     """Whether the version has taken effect (then it is never changed)."""
     return power_list.effective_from <= on
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of an item's procedure, the library's rules merged with the item's."""
-
-    number: int
-    code: str
-    kind: str
-    title_zh: str
-    title_en: str
-    optional: bool
-    params: dict[str, Any]
-
-    @property
-    def title(self) -> str:
-        return in_language(self.title_zh, self.title_en)
-
-    @property
-    def notes(self) -> list[str]:
-        return step_notes(self.params, optional=self.optional)
-
-
-def library(power_list: PowerList) -> dict[str, LibraryStep]:
-    return {step.code: step for step in power_list.steps.all()}
-
-
-def item_steps(item: PowerItem, steps: dict[str, LibraryStep] | None = None) -> list[Step]:
-    """The item's procedure in order; a code missing from the library raises ``KeyError``."""
-    steps = library(item.power_list) if steps is None else steps
-    resolved: list[Step] = []
-    for number, entry in enumerate(item.steps or [], start=1):
-        known = steps[entry["step"]]
-        resolved.append(
-            Step(
-                number=number,
-                code=known.code,
-                kind=known.kind,
-                title_zh=known.title_zh,
-                title_en=known.title_en,
-                optional=bool(entry.get("optional")),
-                params={**known.params, **entry.get("params", {})},
-            )
-        )
-    return resolved
 
 
 @dataclass
@@ -105,3 +63,84 @@ def item_in(power_list: PowerList, code: str) -> PowerItem | None:
 
 POSITIVE = ItemKind.POSITIVE.value
 NEGATIVE = ItemKind.NEGATIVE.value
+
+
+# --- matters ----------------------------------------------------------------------------
+
+
+def latest_records(matter: Matter) -> dict[int, StepRecord]:
+    """The record that counts for each step of the matter: its latest."""
+    latest: dict[int, StepRecord] = {}
+    for record in matter.records.order_by("pk"):
+        latest[record.number] = record
+    return latest
+
+
+@dataclass
+class MatterStep:
+    """A step of a matter as the pages show it: its rules, what counts, its history."""
+
+    step: Step
+    required: bool
+    record: StepRecord | None
+    history: list[StepRecord]
+
+    @property
+    def status(self) -> str:
+        if self.record is None:
+            return "pending" if self.required else "not_required"
+        if self.record.problems:
+            return "exception"
+        if not self.record.taken:
+            return "not_required"
+        if self.record.passed is False:
+            return "rejected"
+        return "done"
+
+
+def matter_steps(matter: Matter, limits: dict[str, Any]) -> list[MatterStep]:
+    """Every step of the matter's procedure with its latest record and earlier ones."""
+    steps = item_steps(matter.item)
+    required = required_numbers(steps, matter.amount, limits)
+    history: dict[int, list[StepRecord]] = {}
+    for record in matter.records.select_related("recorded_by", "review").prefetch_related(
+        "documents"
+    ):
+        history.setdefault(record.number, []).append(record)
+    return [
+        MatterStep(
+            step=step,
+            required=step.number in required,
+            record=history[step.number][-1] if step.number in history else None,
+            history=history.get(step.number, []),
+        )
+        for step in steps
+    ]
+
+
+def next_step(rows: Sequence[MatterStep]) -> MatterStep | None:
+    """The first step without a record after the last recorded one (or the first step)."""
+    last = max((row.step.number for row in rows if row.record is not None), default=0)
+    return next((row for row in rows if row.step.number > last), None)
+
+
+def matters_of(regions: QuerySet[Matter]) -> QuerySet[Matter]:
+    return regions.select_related("village", "item").order_by("-started_on", "-pk")
+
+
+def open_exceptions(records: QuerySet[StepRecord]) -> QuerySet[StepRecord]:
+    """Exceptions not yet reviewed, oldest first (``records`` already scoped by the policy)."""
+    return (
+        records.exclude(problems=[])
+        .filter(review__isnull=True)
+        .select_related("matter", "matter__village", "matter__item", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def matter_authorising(village_id: int, matter_id: int) -> Matter | None:
+    """The village's matter with that number if it authorises spending (decided or finished)."""
+    matter = Matter.objects.filter(pk=matter_id, village_id=village_id).first()
+    if matter is None or not matter.authorises_spending:
+        return None
+    return matter

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from qinglian.powers.flowchart import flowchart_svg, text_width, wrap
 from qinglian.powers.models import ItemKind, PowerList
-from qinglian.powers.selectors import item_steps, library
+from qinglian.powers.steps import item_steps, library
 
 SVG = "{http://www.w3.org/2000/svg}"
 
