@@ -109,6 +109,12 @@ class ContractForm(forms.Form):
     resolution_reference = forms.CharField(
         label=gettext_lazy("Authorising resolution"), max_length=120, required=False
     )
+    power_matter_id = forms.IntegerField(
+        label=gettext_lazy("Authorising power matter (number)"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("The number of the decided matter on the power list pages."),
+    )
     instalments = forms.CharField(
         label=gettext_lazy("Payment schedule"),
         required=False,

@@ -37,6 +37,7 @@ from qinglian.finance.models import (
     ResourceKind,
     ResourceStatus,
 )
+from qinglian.powers.selectors import matter_authorising
 
 
 def _require_village(village: Region) -> None:
@@ -469,6 +470,15 @@ def contract_record(
         raise DomainError(
             _("The resolution reference has at most 120 characters."),
             field="resolution_reference",
+        )
+    if (
+        data.power_matter_id is not None
+        and matter_authorising(village.pk, data.power_matter_id) is None
+    ):
+        raise DomainError(
+            _("Matter %(matter)s is not a decided matter of this village.")
+            % {"matter": data.power_matter_id},
+            field="power_matter_id",
         )
     schedule = _clean_instalments(instalments)
     if Contract.objects.filter(village=village, number=number).exists():

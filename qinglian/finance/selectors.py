@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -343,20 +342,19 @@ def _statement(
                 _("Cash on hand in %(account)s is %(closing)s, above the limit of %(limit)s.")
                 % {"account": balance.account.name, "closing": balance.closing, "limit": cash_limit}
             )
-    if power_matter_rule_active():
-        matter_min = limits.get("power_matter_min")
-        for voucher_lines in fund_lines_by_voucher.values():
-            for line in voucher_lines:
-                if (
-                    matter_min is not None
-                    and line.direction == Direction.CREDIT
-                    and line.amount >= matter_min
-                    and line.voucher.power_matter_id is None
-                ):
-                    warnings.append(
-                        _("Voucher %(number)d pays %(amount)s without a finished power matter.")
-                        % {"number": line.voucher.number, "amount": line.amount}
-                    )
+    matter_min = limits.get("power_matter_min")
+    for voucher_lines in fund_lines_by_voucher.values():
+        for line in voucher_lines:
+            if (
+                matter_min is not None
+                and line.direction == Direction.CREDIT
+                and line.amount >= matter_min
+                and line.voucher.power_matter_id is None
+            ):
+                warnings.append(
+                    _("Voucher %(number)d pays %(amount)s without a decided power matter.")
+                    % {"number": line.voucher.number, "amount": line.amount}
+                )
 
     return MonthlyStatement(
         village=village,
@@ -373,19 +371,6 @@ def _statement(
         line_count=len(lines),
         as_of_revision=as_of_revision,
     )
-
-
-def power_matter_rule_active() -> bool:
-    """Payments above the threshold need a finished power matter once matters exist.
-
-    The powers app's first part (the power list) ships without matters; the rule
-    switches on with its ``Matter`` model (issue 7, the procedure engine).
-    """
-    try:
-        apps.get_model("powers", "Matter")
-    except LookupError:
-        return False
-    return True
 
 
 def statement_content(statement: MonthlyStatement) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from qinglian.finance.models import (
     VoucherSignoff,
 )
 from qinglian.finance.selectors import monthly_statement, statement_content
+from qinglian.powers.selectors import matter_authorising
 from qinglian.transparency.services import log_append
 
 
@@ -254,6 +255,15 @@ def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date
         raise DomainError(
             _("%(voucher)s: a voucher has at least two lines.") % {"voucher": label()},
             field="lines",
+        )
+    if (
+        draft.power_matter_id is not None
+        and matter_authorising(village.pk, draft.power_matter_id) is None
+    ):
+        raise DomainError(
+            _("%(voucher)s: matter %(matter)s is not a decided matter of this village.")
+            % {"voucher": label(), "matter": draft.power_matter_id},
+            field="power_matter_id",
         )
     net = ZERO
     for number, line in enumerate(draft.lines, start=1):

@@ -333,6 +333,7 @@ def contract_new(request: HttpRequest, code: str) -> HttpResponse:
                 annual_rent=data["annual_rent"],
                 area_mu=data["area_mu"],
                 resolution_reference=data["resolution_reference"],
+                power_matter_id=data["power_matter_id"],
             ),
             instalments=data["instalments"],
         )

@@ -440,6 +440,7 @@ def test_a_contract_may_name_the_village_asset_it_lets(tree, village_cadre):
         ({"area_mu": Decimal("0")}, "area_mu"),
         ({"counterparty_name": "x" * 121}, "counterparty_name"),
         ({"resolution_reference": "x" * 121}, "resolution_reference"),
+        ({"power_matter_id": 999999}, "power_matter_id"),
     ],
 )
 def test_contract_record_refuses_bad_input(tree, village_cadre, overrides, field):
@@ -637,3 +638,37 @@ def test_instalment_schedule_set_refuses_a_closed_contract_or_a_nil_amount(tree,
         lambda: instalment_schedule_set(actor=village_cadre, contract=closed, instalments=YEARLY),
         "instalments",
     )
+
+
+def test_a_contract_points_at_a_decided_matter_of_its_village_only(tree, village_cadre):
+    from qinglian.powers.models import Matter, MatterState, PowerItem
+
+    item = PowerItem.objects.get(power_list__region__isnull=True, code="P17")
+    open_here, decided_there, decided_here = (
+        Matter.objects.create(
+            village=village,
+            item=item,
+            title="厂房出租",
+            origin="cadres",
+            started_on=date(2024, 1, 1),
+            state=state,
+        )
+        for village, state in [
+            (tree.village_a1, MatterState.OPEN),
+            (tree.village_a2, MatterState.DECIDED),
+            (tree.village_a1, MatterState.DECIDED),
+        ]
+    )
+    for wrong in (open_here, decided_there):
+        refused(
+            lambda wrong=wrong: contract_record(
+                actor=village_cadre,
+                village=tree.village_a1,
+                data=lease(power_matter_id=wrong.pk),
+            ),
+            "power_matter_id",
+        )
+    contract = contract_record(
+        actor=village_cadre, village=tree.village_a1, data=lease(power_matter_id=decided_here.pk)
+    )
+    assert contract.power_matter_id == decided_here.pk

@@ -240,22 +240,37 @@ def test_statements_reconcile_over_random_ledgers(tree, movements):
     assert sum(previous_closing.values(), Decimal(0)) == Decimal("20000000") + net  # type: ignore[union-attr]
 
 
-def test_payment_above_the_tier_without_a_power_matter_is_flagged_once_powers_exist(
-    tree, accounts, monkeypatch
-):
-    from qinglian.finance import selectors
+def _matter(village, state):
+    from qinglian.powers.models import Matter, MatterState, PowerItem
 
+    return Matter.objects.create(
+        village=village,
+        item=PowerItem.objects.get(power_list__region__isnull=True, code="P07"),
+        title="水渠工程",
+        origin="cadres",
+        started_on=MARCH,
+        state=getattr(MatterState, state),
+    )
+
+
+def test_payment_above_the_tier_without_a_decided_power_matter_is_flagged(tree, accounts):
     _cash, bank = accounts
     road = payment(bank, "60000", on=MARCH, code="551", summary="道路硬化工程款")
     voucher_record(actor=None, village=tree.village_a1, draft=road)
     authorised = payment(bank, "70000", on=MARCH, code="551", summary="水渠工程款")
-    authorised.power_matter_id = 17
+    authorised.power_matter_id = _matter(tree.village_a1, "DECIDED").pk
     voucher_record(actor=None, village=tree.village_a1, draft=authorised)
 
-    def flagged() -> list[str]:
-        warnings = monthly_statement_for(tree.village_a1, MARCH).warnings
-        return [w for w in warnings if "60000" in w or "70000" in w]
+    warnings = monthly_statement_for(tree.village_a1, MARCH).warnings
+    flagged = [w for w in warnings if "60000" in w or "70000" in w]
+    assert len(flagged) == 1 and "60000" in flagged[0]
 
-    assert flagged() == []  # no power matters yet: the rule waits
-    monkeypatch.setattr(selectors, "power_matter_rule_active", lambda: True)
-    assert len(flagged()) == 1 and "60000" in flagged()[0]
+
+@pytest.mark.parametrize("where, state", [("village_a1", "OPEN"), ("village_a2", "FINISHED")])
+def test_a_voucher_points_only_at_a_decided_matter_of_its_village(tree, accounts, where, state):
+    _cash, bank = accounts
+    draft = payment(bank, "70000", on=MARCH, code="551", summary="水渠工程款")
+    draft.power_matter_id = _matter(getattr(tree, where), state).pk
+    with pytest.raises(DomainError) as refused:
+        voucher_record(actor=None, village=tree.village_a1, draft=draft)
+    assert refused.value.field == "power_matter_id"
