@@ -47,7 +47,8 @@ from qinglian.finance.models import Threshold
 from qinglian.finance.services import ledger_import_refused, voucher_attach, voucher_record
 from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
 from qinglian.meetings.services import commitment_make, meeting_create, report_write
-from qinglian.powers.services import power_list_adopt
+from qinglian.powers.procedure import Evidence
+from qinglian.powers.services import matter_start, power_list_adopt, step_record
 from qinglian.transparency.records import cadre_term_content
 from qinglian.transparency.services import log_append
 
@@ -227,6 +228,26 @@ MATRIX: dict[str, Route] = {
     "powers_work:region": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
     "powers_work:item": Route(
         staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code, "item_code": "P01"}
+    ),
+    # Matters: read over the region; steps recorded by the village's cadres only; exceptions
+    # reviewed by the supervision committee and the township and county above.
+    "powers_work:matters": Route(staff_page_in_a1(), kwargs=lambda o: {"code": o["village"].code}),
+    "powers_work:matter_new": Route(
+        statuses(404, anonymous=302, village=302),
+        method="post",
+        kwargs=lambda o: {"code": o["village"].code},
+    ),
+    "powers_work:matter": Route(staff_page_in_a1(), kwargs=lambda o: {"pk": o["matter"].pk}),
+    "powers_work:step_new": Route(
+        statuses(404, anonymous=302, village=422),
+        method="post",
+        kwargs=lambda o: {"pk": o["matter"].pk},
+    ),
+    "powers_work:exceptions": Route(statuses(200, anonymous=302)),
+    "powers_work:exception_review": Route(
+        statuses(404, anonymous=302, county=302, township=302, supervisor=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["exception"].pk},
     ),
     "powers:village_list": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
     "powers:village_item": Route(
@@ -602,6 +623,21 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         deadline=date(2026, 4, 30),
     )
     appeal_key = {"receipt": submitted.receipt, "secret": submitted.secret}
+    matter = matter_start(
+        actor=cadre,
+        village=village,
+        item_code="P01",
+        title="矩阵里的道路硬化",
+        origin="villagers",
+        started_on=date(2026, 1, 5),
+    )
+    exception = step_record(
+        actor=cadre,
+        matter=matter,
+        evidence=Evidence(number=2, held_on=date(2026, 1, 6), expected=7, present=7, votes_for=7),
+        as_exception=True,
+        explanation="支部提议未记录",
+    )
     return {
         "village": village,
         "person": person,
@@ -612,6 +648,8 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         "appeal": appeals["appeal_question"],
         "meeting": meeting,
         "commitment": commitment,
+        "matter": matter,
+        "exception": exception,
     }
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from qinglian.core.calendar import working_days_between
 from qinglian.core.errors import DomainError
 from qinglian.powers.models import MatterState, ProcurementMode, StepKind
-from qinglian.powers.rules import pass_words, quorum_words, rule_named
+from qinglian.powers.rules import quorum_words, rule_named
 from qinglian.powers.steps import Step
 
 # Steps that carry a decision out: a matter whose every required step before the
@@ -394,13 +394,3 @@ def matter_standing(
         decided = max((done[n].held_on for n in before), default=None)
         return Standing(MatterState.DECIDED, decided, None)
     return Standing(MatterState.OPEN, None, None)
-
-
-def rule_for_display(step: Step) -> list[str]:
-    """The step's quorum and pass rule in words (for the recording form)."""
-    words = []
-    if quorum := step.params.get("quorum"):
-        words.append(quorum_words(quorum))
-    if rule := step.params.get("pass"):
-        words.append(pass_words(rule))
-    return words

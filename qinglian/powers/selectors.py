@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from qinglian.accounts.models import Role
 from qinglian.directory.models import Region
 from qinglian.directory.versions import versions_in_force
 from qinglian.powers.models import (
@@ -67,6 +68,19 @@ NEGATIVE = ItemKind.NEGATIVE.value
 
 # --- matters ----------------------------------------------------------------------------
 
+# Who records a matter's steps, and who reviews the exceptions (and sees them at once).
+MATTER_RECORDERS = frozenset({Role.VILLAGE_CADRE, Role.VILLAGE_ACCOUNTANT})
+EXCEPTION_REVIEWERS = frozenset(
+    {
+        Role.SUPERVISION_COMMITTEE,
+        Role.VILLAGE_SUPERVISOR,
+        Role.TOWN_DISCIPLINE,
+        Role.TOWN_PARTY,
+        Role.COUNTY_DISCIPLINE,
+        Role.COUNTY_ORGANIZATION,
+    }
+)
+
 
 def latest_records(matter: Matter) -> dict[int, StepRecord]:
     """The record that counts for each step of the matter: its latest."""
@@ -124,8 +138,13 @@ def next_step(rows: Sequence[MatterStep]) -> MatterStep | None:
     return next((row for row in rows if row.step.number > last), None)
 
 
-def matters_of(regions: QuerySet[Matter]) -> QuerySet[Matter]:
-    return regions.select_related("village", "item").order_by("-started_on", "-pk")
+def matters_in(matters: QuerySet[Matter], region: Region) -> QuerySet[Matter]:
+    """The matters of ``region``'s villages (``matters`` already scoped by the policy)."""
+    return (
+        matters.filter(village__path__startswith=region.path)
+        .select_related("village", "item")
+        .order_by("-started_on", "-pk")
+    )
 
 
 def open_exceptions(records: QuerySet[StepRecord]) -> QuerySet[StepRecord]:
@@ -135,6 +154,16 @@ def open_exceptions(records: QuerySet[StepRecord]) -> QuerySet[StepRecord]:
         .filter(review__isnull=True)
         .select_related("matter", "matter__village", "matter__item", "recorded_by")
         .order_by("recorded_at", "pk")
+    )
+
+
+def reviewed_exceptions(records: QuerySet[StepRecord]) -> QuerySet[StepRecord]:
+    """Exceptions already reviewed, the latest review first."""
+    return (
+        records.exclude(problems=[])
+        .filter(review__isnull=False)
+        .select_related("matter", "matter__village", "matter__item", "review__reviewed_by")
+        .order_by("-review__reviewed_at", "-pk")
     )
 
 

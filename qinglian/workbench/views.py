@@ -23,6 +23,8 @@ from qinglian.appeals.selectors import VILLAGE_CASE_ROLES
 from qinglian.core.errors import DomainError
 from qinglian.directory import selectors
 from qinglian.directory.services import PersonInput, person_register
+from qinglian.powers.models import StepRecord
+from qinglian.powers.selectors import EXCEPTION_REVIEWERS, open_exceptions
 from qinglian.transparency.models import LogAlert
 from qinglian.workbench.forms import PersonForm
 
@@ -43,6 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     roles = {assignment.role for assignment in assignments}
     alerts = visible(request.user, LogAlert.objects.all())[:20]
+    exceptions = open_exceptions(
+        visible(request.user, StepRecord.objects.all(), roles=EXCEPTION_REVIEWERS)
+    )
     return render(
         request,
         "workbench/home.html",
@@ -50,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "assignments": assignments,
             "log_alerts": alerts,
             "handles_cases": bool(roles & VILLAGE_CASE_ROLES),
+            "procedure_exceptions": exceptions.count(),
         },
     )
 
