@@ -106,7 +106,8 @@ def _category_label(item: PowerItem) -> str:
 )
 def village_powers(request: HttpRequest, code: str) -> dict[str, Any]:
     """The village's power list in force today: its powers, each with its procedure's
-    step codes, and its prohibited conduct with the basis, both in the list's order."""
+    step codes, and its prohibited conduct with the basis; each kind in the order the
+    village's page shows it (by category, in the list's order within one)."""
     village = _village(code)
     power_list = _list(village)
     groups = {

@@ -360,3 +360,28 @@ def test_the_openapi_document_lists_the_meetings(db):
     scores = paths["/api/v1/villages/{code}/meetings/{pk}/scores"]["post"]
     assert {"201", "404", "422", "429"} <= set(scores["responses"])
     assert MeetingState.PUBLISHED  # the states the API reports are the model's
+
+
+def test_a_meeting_whole_costs_the_same_queries_however_many_commitments(
+    setting, village_cadre, django_assert_num_queries
+):
+    client = client_for(village_cadre)
+    url = f"/api/v1/work/meetings/{setting.meeting.pk}"
+    client.get(url)  # the session and the user's roles are read the same way each time
+
+    def make(n: int) -> None:
+        for i in range(n):
+            services.commitment_make(
+                actor=None,
+                meeting=setting.meeting,
+                text=f"承诺{i}",
+                owner_id=setting.chair.pk,
+                deadline=date(2026, 8, 31),
+            )
+
+    make(1)
+    with django_assert_num_queries(11) as few:
+        assert client.get(url).status_code == 200
+    make(5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).json()["commitments"]) == 6
