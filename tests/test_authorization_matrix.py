@@ -109,6 +109,11 @@ def meeting_writers(allowed: int) -> dict[str, int]:
     )
 
 
+def meeting_writers_api(allowed: int) -> dict[str, int]:
+    """The same writers through the API: 401 without login, 404 for the others."""
+    return {**meeting_writers(allowed), "anonymous": 401}
+
+
 @dataclass
 class Route:
     expect: dict[str, int]
@@ -441,6 +446,42 @@ MATRIX: dict[str, Route] = {
         method="post",
         json_body=True,
         body=lambda o: {**o["appeal_key"], "text": "矩阵测试的理由"},
+    ),
+    # The power list and the published meetings are as public as the village's pages;
+    # scoring needs a code from a slip (the matrix's meeting is not open: 422 for all).
+    "api:village_powers": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "api:village_power_item": Route(
+        statuses(200), kwargs=lambda o: {"code": o["village"].code, "item_code": "P01"}
+    ),
+    "api:village_meetings": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "api:meeting_score": Route(
+        statuses(422),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"code": o["village"].code, "pk": o["meeting"].pk},
+        body=lambda o: {"code": "1234567890", "grades": {}},
+    ),
+    # Meetings for staff: staff over A1 read; the meetings' writers change (not the operator).
+    "api:work_village_meetings": Route(
+        staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "api:work_meeting": Route(staff_api_in_a1(), kwargs=lambda o: {"pk": o["meeting"].pk}),
+    "api:work_village_appraisals": Route(
+        staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "api:work_meeting_create": Route(
+        meeting_writers_api(201),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"code": o["village"].code},
+        body=lambda o: {"quarter": "2026-Q2", "held_on": "2026-06-01", "place": "村委会"},
+    ),
+    "api:work_commitment_done": Route(
+        meeting_writers_api(200),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"pk": o["commitment"].pk},
+        body=lambda o: {"done_on": "2026-03-25", "evidence": "矩阵测试的照片"},
     ),
     "api:person_create": Route(
         # Only directory editors over A1 may register there; others learn nothing (422

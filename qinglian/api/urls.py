@@ -11,6 +11,8 @@ from ninja.errors import ValidationError
 from qinglian.api.appeals import router as appeals_router
 from qinglian.api.directory import router as directory_router
 from qinglian.api.finance import router as finance_router
+from qinglian.api.meetings import router as meetings_router
+from qinglian.api.powers import router as powers_router
 from qinglian.core.errors import DomainError
 
 api = NinjaAPI(
@@ -23,6 +25,8 @@ api = NinjaAPI(
 api.add_router("/", directory_router)
 api.add_router("/", finance_router)
 api.add_router("/", appeals_router)
+api.add_router("/", powers_router)
+api.add_router("/", meetings_router)
 
 
 @api.exception_handler(DomainError)

@@ -21,9 +21,7 @@ from qinglian.core.errors import DomainError
 from qinglian.disclosures.selectors import village_public
 from qinglian.meetings import selectors, services
 from qinglian.meetings.forms import BallotForm
-from qinglian.meetings.models import MeetingState, SunshineMeeting
-
-PUBLISHED_SHOWN = 8
+from qinglian.meetings.models import MeetingState
 
 
 def _score_rate(group: str, request: HttpRequest) -> str:
@@ -34,7 +32,7 @@ def village_meetings(request: HttpRequest, code: str) -> HttpResponse:
     village = village_public(code)
     if village is None:
         raise Http404
-    shown = selectors.published_pages(village, limit=PUBLISHED_SHOWN)
+    shown = selectors.published_pages(village, limit=selectors.PUBLISHED_SHOWN)
     return render(request, "meetings/public_village.html", {"village": village, "shown": shown})
 
 
@@ -42,11 +40,7 @@ def village_meetings(request: HttpRequest, code: str) -> HttpResponse:
 @ratelimit(group="meetings.score", key="ip", rate=_score_rate, method="POST", block=False)
 def score(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     village = village_public(code)
-    meeting = (
-        SunshineMeeting.objects.filter(pk=pk, village=village).select_related("village").first()
-        if village
-        else None
-    )
+    meeting = selectors.meeting_in_village(village, pk) if village else None
     if meeting is None:
         raise Http404
     cadres = [

@@ -103,14 +103,37 @@ def results(meeting: SunshineMeeting) -> list[CadreResult]:
 
 
 @dataclass(frozen=True)
-class PublishedMeeting:
+class MeetingWhole:
+    """A meeting with its four parts: reports with results, inquiries, commitments."""
+
     meeting: SunshineMeeting
     results: list[CadreResult]
     inquiries: list[Inquiry]
     commitments: list[tuple[Commitment, bool]]  # with "late"
 
 
-def published_pages(village: Region, *, limit: int) -> list[PublishedMeeting]:
+def meeting_in_village(village: Region, pk: int) -> SunshineMeeting | None:
+    """One meeting of the village, whatever its state (public scoring checks the state)."""
+    return SunshineMeeting.objects.filter(pk=pk, village=village).select_related("village").first()
+
+
+def meeting_whole(meeting: SunshineMeeting) -> MeetingWhole:
+    """One meeting, whole, in any state (staff reads): five queries."""
+    today = timezone.localdate()
+    return MeetingWhole(
+        meeting=meeting,
+        results=results(meeting),
+        inquiries=list(meeting.inquiries.select_related("answered_by").order_by("pk")),
+        commitments=[
+            (c, commitment_is_late(c, today)) for c in meeting.commitments.select_related("owner")
+        ],
+    )
+
+
+PUBLISHED_SHOWN = 8  # published meetings on the village's page and in the API
+
+
+def published_pages(village: Region, *, limit: int) -> list[MeetingWhole]:
     """The village's latest published meetings, whole: six queries however many."""
     meetings = list(
         meetings_published(village).prefetch_related(
@@ -122,7 +145,7 @@ def published_pages(village: Region, *, limit: int) -> list[PublishedMeeting]:
     counts = counts_by_meeting_and_cadre(m.pk for m in meetings)
     today = timezone.localdate()
     return [
-        PublishedMeeting(
+        MeetingWhole(
             meeting=m,
             results=_results(m.reports.all(), counts.get(m.pk, {})),
             inquiries=list(m.inquiries.all()),
@@ -203,6 +226,15 @@ def appraisal_alerts_for_user(user: Any) -> list[AppraisalAlert]:
         subject="cadre",
     )
     return incompetent_twice(appraisals)
+
+
+def appraisal_alerts_under(user: Any, region: Region) -> list[AppraisalAlert]:
+    """The user's alerts in ``region``'s subtree (a village's own, or a township's)."""
+    return [
+        alert
+        for alert in appraisal_alerts_for_user(user)
+        if alert.village.path.startswith(region.path)
+    ]
 
 
 def appraisals_of_village(village: Region) -> QuerySet[AnnualAppraisal]:

@@ -2,7 +2,7 @@
 
 Reading: anyone whose role reaches the village (``accounts.policy``; 404
 outside). Writing: the village's cadres and supervision committee, and the
-township and county above (``WRITERS``); others get 404 on a write as well. Every
+township and county above (``permissions.WRITERS``); others get 404 on a write as well. Every
 change posts to its own address and comes back to the meeting's page, with the
 service's refusal (``DomainError``) as a message.
 """
@@ -24,7 +24,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qinglian.accounts import policy
-from qinglian.accounts.models import Role
 from qinglian.core.errors import DomainError
 from qinglian.disclosures.signs import qr_svg
 from qinglian.meetings import selectors, services, tokens
@@ -39,16 +38,7 @@ from qinglian.meetings.forms import (
     TokensForm,
 )
 from qinglian.meetings.models import Commitment, MeetingState, SunshineMeeting
-
-WRITERS = (
-    Role.VILLAGE_CADRE,
-    Role.SUPERVISION_COMMITTEE,
-    Role.VILLAGE_SUPERVISOR,
-    Role.TOWN_DISCIPLINE,
-    Role.TOWN_PARTY,
-    Role.COUNTY_DISCIPLINE,
-    Role.COUNTY_ORGANIZATION,
-)
+from qinglian.meetings.permissions import WRITERS
 
 
 def _meeting(request: HttpRequest, pk: int, *, write: bool = False) -> SunshineMeeting:
@@ -87,11 +77,7 @@ def _back(meeting: SunshineMeeting) -> HttpResponse:
 def village(request: HttpRequest, code: str) -> HttpResponse:
     region = policy.access_region(request.user, code)
     may_write = policy.can_reach_region(request.user, region, roles=WRITERS)
-    alerts = [
-        alert
-        for alert in selectors.appraisal_alerts_for_user(request.user)
-        if alert.village.path.startswith(region.path)
-    ]
+    alerts = selectors.appraisal_alerts_under(request.user, region)
     context: dict[str, Any] = {
         "village": region,
         "meetings": selectors.meetings_of_village(region) if region.is_village else [],
