@@ -483,6 +483,44 @@ MATRIX: dict[str, Route] = {
         kwargs=lambda o: {"pk": o["commitment"].pk},
         body=lambda o: {"done_on": "2026-03-25", "evidence": "矩阵测试的照片"},
     ),
+    # Matters over the API: as the pages (readers over A1; cadres record; reviewers review).
+    "api:work_region_matters": Route(
+        staff_api_in_a1(), kwargs=lambda o: {"code": o["village"].code}
+    ),
+    "api:work_matter": Route(staff_api_in_a1(), kwargs=lambda o: {"pk": o["matter"].pk}),
+    "api:work_matter_start": Route(
+        statuses(404, anonymous=401, village=201),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"code": o["village"].code},
+        body=lambda o: {
+            "item": "P05",
+            "title": "误工补贴标准",
+            "origin": "cadres",
+            "started_on": "2026-02-01",
+        },
+    ),
+    "api:work_matter_step": Route(
+        statuses(404, anonymous=401, village=201),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"pk": o["matter"].pk},
+        body=lambda o: {
+            "number": 3,
+            "held_on": "2026-01-07",
+            "content": "监委会审核",
+            "as_exception": True,
+            "explanation": "支部提议补录中",
+        },
+    ),
+    "api:work_exceptions": Route(statuses(200, anonymous=401)),
+    "api:work_exception_review": Route(
+        statuses(404, anonymous=401, county=201, township=201, supervisor=201),
+        method="post",
+        json_body=True,
+        kwargs=lambda o: {"pk": o["exception"].pk},
+        body=lambda o: {"comment": "要求补开党员大会"},
+    ),
     "api:person_create": Route(
         # Only directory editors over A1 may register there; others learn nothing (422
         # "not in your area", the same answer as for a code that does not exist).

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 from qinglian.api.appeals import router as appeals_router
 from qinglian.api.directory import router as directory_router
 from qinglian.api.finance import router as finance_router
+from qinglian.api.matters import router as matters_router
 from qinglian.api.meetings import router as meetings_router
 from qinglian.api.powers import router as powers_router
 from qinglian.core.errors import DomainError
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", finance_router)
+api.add_router("/", matters_router)
 api.add_router("/", appeals_router)
 api.add_router("/", powers_router)
 api.add_router("/", meetings_router)

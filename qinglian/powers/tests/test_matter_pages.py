@@ -1,0 +1,156 @@
+"""The matters' staff pages and API: what a cadre, the committee and the township see and do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import client_for
+from qinglian.powers.models import Matter, MatterState, Origin, StepRecord
+from qinglian.powers.procedure import Evidence
+from qinglian.powers.services import matter_start, step_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def matter(tree, village_cadre) -> Matter:
+    return matter_start(
+        actor=village_cadre,
+        village=tree.village_a1,
+        item_code="P01",
+        title="2026年村道硬化",
+        origin=Origin.VILLAGERS,
+        started_on=date(2026, 3, 1),
+    )
+
+
+def test_a_cadre_opens_a_matter_from_the_village_page(tree, village_cadre):
+    client = client_for(village_cadre)
+    page = client.get(f"/work/powers/{tree.village_a1.code}/matters/")
+    assert page.status_code == 200
+    assert b'id="new-matter"' in page.content
+    answer = client.post(
+        f"/work/powers/{tree.village_a1.code}/matters/new/",
+        {"item": "P07", "title": "文化礼堂修缮", "origin": "cadres", "started_on": "2026-04-01"},
+    )
+    matter = Matter.objects.get(title="文化礼堂修缮")
+    assert answer.status_code == 302 and answer["Location"] == f"/work/powers/matters/{matter.pk}/"
+    assert matter.item.code == "P07" and matter.state == MatterState.OPEN
+
+
+def test_a_refused_step_keeps_what_was_typed_and_names_the_rule(village_cadre, matter, english):
+    client = client_for(village_cadre)
+    client.post(f"/work/powers/matters/{matter.pk}/record/", {"number": 1, "held_on": "2026-03-01"})
+    answer = client.post(
+        f"/work/powers/matters/{matter.pk}/record/",
+        {
+            "number": 6,
+            "held_on": "2026-03-20",
+            "expected": 30,
+            "present": 18,
+            "votes_for": 18,
+            "content": "同意硬化村道",
+        },
+    )
+    assert answer.status_code == 422
+    text = answer.content.decode()
+    assert 'id="problems"' in text
+    assert "18 of 30 attended" in text  # below the 2/3 quorum
+    assert "has not been recorded" in text  # steps 2, 4 and 5 come first
+    assert "同意硬化村道" in text  # what was typed is still there
+    assert list(matter.records.values_list("number", flat=True)) == [1]
+
+
+def test_an_exception_shows_on_the_matter_the_workbench_and_the_exceptions_page(
+    village_cadre, supervisor, township_commission, outsider, matter, english
+):
+    client_for(village_cadre).post(
+        f"/work/powers/matters/{matter.pk}/record/",
+        {
+            "number": 2,
+            "held_on": "2026-03-03",
+            "expected": 7,
+            "present": 7,
+            "votes_for": 7,
+            "as_exception": "on",
+            "explanation": "支部提议补录",
+        },
+    )
+    record = StepRecord.objects.get(matter=matter)
+    assert record.problems
+    for reviewer in (supervisor, township_commission):
+        client = client_for(reviewer)
+        assert b'id="procedure-exceptions"' in client.get("/work/").content
+        listing = client.get("/work/powers/exceptions/").content.decode()
+        assert matter.title in listing and "支部提议补录" in listing
+    assert b'id="procedure-exceptions"' not in client_for(outsider).get("/work/").content
+    assert matter.title not in client_for(outsider).get("/work/powers/exceptions/").content.decode()
+    reviewed = client_for(supervisor).post(
+        f"/work/powers/exceptions/{record.pk}/review/", {"comment": "已要求补开支委会"}
+    )
+    assert reviewed.status_code == 302
+    assert b'id="procedure-exceptions"' not in client_for(township_commission).get("/work/").content
+    page = client_for(township_commission).get(f"/work/powers/matters/{matter.pk}/")
+    assert "已要求补开支委会" in page.content.decode()
+
+
+def test_only_the_village_records_and_the_chart_is_on_the_matter_page(
+    village_cadre, township_commission, matter
+):
+    page = client_for(township_commission).get(f"/work/powers/matters/{matter.pk}/")
+    assert page.status_code == 200
+    assert b'id="step-form"' not in page.content
+    assert b"<svg" in page.content
+    refused = client_for(township_commission).post(
+        f"/work/powers/matters/{matter.pk}/record/", {"number": 1, "held_on": "2026-03-01"}
+    )
+    assert refused.status_code == 404
+    assert (
+        b'id="step-form"'
+        in client_for(village_cadre).get(f"/work/powers/matters/{matter.pk}/").content
+    )
+
+
+def test_the_api_refuses_a_broken_step_with_its_problems_then_keeps_the_exception(
+    village_cadre, matter
+):
+    client = client_for(village_cadre)
+    url = f"/api/v1/work/matters/{matter.pk}/steps"
+    body = {"number": 2, "held_on": "2026-03-03", "expected": 7, "present": 4, "votes_for": 4}
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 422
+    assert {p["code"] for p in refused.json()["problems"]} == {"earlier_step_missing"}
+    kept = client.post(
+        url,
+        {**body, "as_exception": True, "explanation": "支部提议在会上口头作出"},
+        content_type="application/json",
+    )
+    assert kept.status_code == 201
+    assert kept.json()["problems"][0]["code"] == "earlier_step_missing"
+    detail = client.get(f"/api/v1/work/matters/{matter.pk}").json()
+    assert detail["exceptions"] == 1
+    assert [s["status"] for s in detail["steps"][:3]] == ["pending", "exception", "not_required"]
+    assert detail["steps"][1]["records"][0]["explanation"] == "支部提议在会上口头作出"
+
+
+def test_the_api_lists_the_township_s_matters_and_its_open_exceptions(
+    tree, village_cadre, township_commission, outsider, matter
+):
+    step_record(
+        actor=village_cadre,
+        matter=matter,
+        evidence=Evidence(number=2, held_on=date(2026, 3, 3), expected=7, present=7, votes_for=7),
+        as_exception=True,
+        explanation="补录",
+    )
+    township = client_for(township_commission)
+    listed = township.get(f"/api/v1/work/regions/{tree.town_a.code}/matters/").json()
+    assert [m["id"] for m in listed] == [matter.pk]
+    assert [e["matter"] for e in township.get("/api/v1/work/exceptions/").json()] == [matter.pk]
+    assert client_for(outsider).get("/api/v1/work/exceptions/").json() == []
+    assert (
+        client_for(outsider).get(f"/api/v1/work/regions/{tree.town_a.code}/matters/").status_code
+        == 404
+    )
