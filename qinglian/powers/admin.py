@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinglian.powers.models import LibraryStep, PowerItem, PowerList
+from qinglian.powers.rules import params_problems
 from qinglian.powers.selectors import is_in_force
 
 
@@ -34,13 +37,43 @@ class _VersionInline:
         return _editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
+class LibraryStepForm(forms.ModelForm[LibraryStep]):
+    """A step's rules are checked as the engine will read them: a rule it does not know
+    would otherwise surface only when a matter reaches the step."""
+
+    def clean_params(self) -> dict[str, Any]:
+        params = self.cleaned_data["params"]
+        if not isinstance(params, dict):
+            raise forms.ValidationError(_("Write the rules as an object of names and values."))
+        if problems := params_problems(params):
+            raise forms.ValidationError(problems)
+        return params
+
+
+class PowerItemForm(forms.ModelForm[PowerItem]):
+    def clean_steps(self) -> list[Any]:
+        steps = self.cleaned_data["steps"]
+        if not isinstance(steps, list) or not all(
+            isinstance(step, dict) and step.get("step") for step in steps
+        ):
+            raise forms.ValidationError(
+                _("Write the procedure as a list of steps, each with its library code.")
+            )
+        problems = [p for step in steps for p in params_problems(step.get("params") or {})]
+        if problems:
+            raise forms.ValidationError(problems)
+        return steps
+
+
 class LibraryStepInline(_VersionInline, admin.TabularInline[LibraryStep, PowerList]):
     model = LibraryStep
+    form = LibraryStepForm
     fields = ["code", "kind", "title_zh", "title_en", "params"]
 
 
 class PowerItemInline(_VersionInline, admin.StackedInline[PowerItem, PowerList]):
     model = PowerItem
+    form = PowerItemForm
     fields = [
         ("order", "code", "kind", "category", "power_type"),
         ("title_zh", "title_en"),

@@ -8,7 +8,7 @@ from django.utils import translation
 from qinglian.core.errors import DomainError
 from qinglian.core.models import AuditEvent
 from qinglian.powers import shipped
-from qinglian.powers.models import ItemKind, PowerItem, PowerList
+from qinglian.powers.models import ItemKind, LibraryStep, PowerItem, PowerList
 from qinglian.powers.selectors import item_steps, list_for
 
 
@@ -102,3 +102,21 @@ def test_a_second_version_on_the_same_date_is_refused(tree, township_commission)
         actor=township_commission, region=tree.town_a, effective_from=date(2026, 1, 1)
     )
     assert later.version == 2
+
+
+def test_the_admin_refuses_rules_the_engine_does_not_know(db, english):
+    from django.forms import modelform_factory
+
+    from qinglian.powers.admin import LibraryStepForm, PowerItemForm
+
+    step_form = modelform_factory(LibraryStep, form=LibraryStepForm, fields=["params"])
+    unknown = step_form(data={"params": '{"quorum": "most_members"}'})
+    assert not unknown.is_valid()
+    assert "most_members" in str(unknown.errors["params"])
+    assert step_form(data={"params": '{"quorum": "three_quarters_members"}'}).is_valid()
+    item_form = modelform_factory(PowerItem, form=PowerItemForm, fields=["steps"])
+    assert not item_form(data={"steps": '[{"step": "RS", "params": {"pass": "most"}}]'}).is_valid()
+    assert not item_form(data={"steps": '["RS"]'}).is_valid()
+    assert item_form(
+        data={"steps": '[{"step": "RS", "params": {"pass": "two_thirds_attendees"}}]'}
+    ).is_valid()

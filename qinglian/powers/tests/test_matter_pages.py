@@ -57,8 +57,9 @@ def test_a_refused_step_keeps_what_was_typed_and_names_the_rule(village_cadre, m
     assert answer.status_code == 422
     text = answer.content.decode()
     assert 'id="problems"' in text
-    assert "18 of 30 attended" in text  # below the 2/3 quorum
-    assert "has not been recorded" in text  # steps 2, 4 and 5 come first
+    assert "应到30人，实到18人" in text  # below the 2/3 quorum of 20
+    assert "（20人）" in text
+    assert text.count("尚未登记") == 3  # steps 2, 4 and 5 come first
     assert "同意硬化村道" in text  # what was typed is still there
     assert list(matter.records.values_list("number", flat=True)) == [1]
 
