@@ -52,7 +52,7 @@ import hashlib
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -72,6 +72,7 @@ from qinglian.directory.models import (
     Term,
     subtree_q,
 )
+from qinglian.disclosures.models import Disclosure
 from qinglian.disclosures.services import draft_publish, draft_review, statement_submit
 from qinglian.finance.drafts import ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
@@ -111,6 +112,9 @@ from qinglian.finance.services import (
     ledger_month_replace,
     voucher_sign,
 )
+from qinglian.powers.models import Matter, Origin
+from qinglian.powers.procedure import Evidence
+from qinglian.powers.services import matter_start, step_record
 
 FINANCE_BUILT_VERB = "demo.finance_built"
 # The books run from LEDGER_FIRST_MONTH through LEDGER_LAST_MONTH; November 2026,
@@ -223,6 +227,55 @@ def _years_later(day: date, years: int) -> date:
 
 def _resolution(year: int, number: int) -> str:
     return f"{year}年第{number}次村民代表会议决议"
+
+
+# The spring 2025 decision of each village's road works (P07, project approval): the
+# branch proposes, the two committees consult, the supervision committee reviews, the
+# party members and the representatives vote, the resolution is posted three days.
+_PROJECT_STEPS: tuple[tuple[int, date, dict[str, Any]], ...] = (
+    (1, date(2025, 3, 3), {"content": "党支部提议实施村道硬化工程"}),
+    (2, date(2025, 3, 6), {"expected": 7, "present": 7, "votes_for": 7}),
+    (3, date(2025, 3, 10), {"content": "村务监督委员会审核同意"}),
+    (4, date(2025, 3, 14), {"expected": 30, "present": 26, "votes_for": 24, "votes_against": 1}),
+    (5, date(2025, 3, 21), {"expected": 35, "present": 31, "votes_for": 29, "votes_abstain": 2}),
+    (
+        6,
+        date(2025, 3, 24),
+        {"publicity_start": date(2025, 3, 24), "publicity_end": date(2025, 3, 28)},
+    ),
+)
+
+
+def _project_matter(village: Region, title: str, amount: Decimal) -> Matter:
+    """The road works' matter walked to its decision, its resolution (VA06) published."""
+    matter = matter_start(
+        actor=None,
+        village=village,
+        item_code="P07",
+        title=title,
+        origin=Origin.VILLAGERS,
+        started_on=date(2025, 3, 1),
+        amount=amount,
+    )
+    for number, day, fields in _PROJECT_STEPS:
+        content = fields.get("content", "")
+        evidence = {k: v for k, v in fields.items() if k != "content"}
+        if number == 5:
+            content = f"同意实施{title}，预算{amount:,.0f}元，按规定公开招标"
+        step_record(
+            actor=None,
+            matter=matter,
+            evidence=Evidence(number=number, held_on=day, **evidence),
+            content=content,
+        )
+    matter.refresh_from_db()
+    assert matter.resolution_disclosure_id is not None  # the representatives passed it
+    resolution = Disclosure.objects.get(pk=matter.resolution_disclosure_id)
+    draft = resolution.drafts.get()
+    signed_at = datetime.combine(date(2025, 3, 23), time(10), tzinfo=UTC)
+    draft = draft_review(actor=None, draft=draft, approve=True, reviewed_at=signed_at)
+    draft_publish(actor=None, draft=draft, published_at=signed_at + timedelta(hours=2))
+    return matter
 
 
 # ---------------------------------------------------------------- what a village has
@@ -551,6 +604,15 @@ class _Books:
                         lines=entry.lines,
                         number=number,
                         handler=handler,
+                        # A contract's payment points at the matter that decided it.
+                        power_matter_id=next(
+                            (
+                                line.contract.power_matter_id
+                                for line in entry.lines
+                                if line.contract is not None
+                            ),
+                            None,
+                        ),
                     )
                     for number, entry in enumerate(settled, start=1)
                 ],
@@ -1030,6 +1092,7 @@ def _contracts(
     schedule.append(
         InstalmentInput(date(2027, 1, 20), amount - sum((i.amount for i in schedule), Decimal(0)))
     )
+    matter = _project_matter(region, f"{group}村道硬化工程", amount)
     contract = record(
         ContractInput(
             number=number(2025),
@@ -1043,6 +1106,7 @@ def _contracts(
             ends_on=date(2025, 12, 20),
             amount=amount,
             resolution_reference=_resolution(2025, 3),
+            power_matter_id=matter.pk,
         ),
         schedule,
     )

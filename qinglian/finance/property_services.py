@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from qinglian.core.audit import acting_user, audit_record
 from qinglian.core.errors import DomainError
 from qinglian.directory.models import Company, Person, Region
+from qinglian.finance.authority import matter_authorises
 from qinglian.finance.models import (
     Asset,
     AssetCategory,
@@ -37,7 +38,6 @@ from qinglian.finance.models import (
     ResourceKind,
     ResourceStatus,
 )
-from qinglian.powers.selectors import matter_authorising
 
 
 def _require_village(village: Region) -> None:
@@ -471,10 +471,7 @@ def contract_record(
             _("The resolution reference has at most 120 characters."),
             field="resolution_reference",
         )
-    if (
-        data.power_matter_id is not None
-        and matter_authorising(village.pk, data.power_matter_id) is None
-    ):
+    if data.power_matter_id is not None and not matter_authorises(village.pk, data.power_matter_id):
         raise DomainError(
             _("Matter %(matter)s is not a decided matter of this village.")
             % {"matter": data.power_matter_id},

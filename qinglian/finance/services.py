@@ -25,6 +25,7 @@ from qinglian.core.calendar import month_end, month_start
 from qinglian.core.errors import DomainError
 from qinglian.core.files import document_accepted
 from qinglian.directory.models import Region
+from qinglian.finance.authority import matter_authorises
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     CENT,
@@ -48,7 +49,6 @@ from qinglian.finance.models import (
     VoucherSignoff,
 )
 from qinglian.finance.selectors import monthly_statement, statement_content
-from qinglian.powers.selectors import matter_authorising
 from qinglian.transparency.services import log_append
 
 
@@ -256,9 +256,8 @@ def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date
             _("%(voucher)s: a voucher has at least two lines.") % {"voucher": label()},
             field="lines",
         )
-    if (
-        draft.power_matter_id is not None
-        and matter_authorising(village.pk, draft.power_matter_id) is None
+    if draft.power_matter_id is not None and not matter_authorises(
+        village.pk, draft.power_matter_id
     ):
         raise DomainError(
             _("%(voucher)s: matter %(matter)s is not a decided matter of this village.")

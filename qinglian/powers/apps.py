@@ -13,3 +13,11 @@ class PowersConfig(AppConfig):
     name = "qinglian.powers"
     label = "powers"
     verbose_name = _("Small and micro power list")
+
+    def ready(self) -> None:
+        from qinglian.finance.authority import matter_check_register
+        from qinglian.powers.selectors import matter_authorising
+
+        matter_check_register(
+            lambda village, matter: matter_authorising(village, matter) is not None
+        )

@@ -173,3 +173,8 @@ def matter_authorising(village_id: int, matter_id: int) -> Matter | None:
     if matter is None or not matter.authorises_spending:
         return None
     return matter
+
+
+def authorises_spending(village_id: int, matter_id: int) -> bool:
+    """Finance's question (``finance.authority``): may a payment or contract point at it?"""
+    return matter_authorising(village_id, matter_id) is not None
