@@ -12,7 +12,7 @@ to a screen reader.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
@@ -109,20 +109,45 @@ def _text(x: float, y: float, content: str, *, size: int, css: str, bold: bool =
     )
 
 
-def flowchart_svg(title: str, steps: Sequence[Step], *, ident: str) -> str:
-    """The SVG of a procedure; ``ident`` keeps the ids unique when several share a page."""
+# A matter's step on its chart: the outline says how it stands.
+STROKE_BY_STATUS = {
+    "done": ("#2e7d32", 3.0),
+    "exception": ("#c62828", 3.0),
+    "rejected": ("#c62828", 3.0),
+}
+
+
+def flowchart_svg(
+    title: str,
+    steps: Sequence[Step],
+    *,
+    ident: str,
+    marks: Mapping[int, tuple[str, str]] | None = None,
+) -> str:
+    """The SVG of a procedure; ``ident`` keeps the ids unique when several share a page.
+
+    ``marks`` draws a matter on the chart: for a step's number, its status
+    (``done``, ``exception``, ``rejected``…: the box's outline) and the words said
+    in the box under its rules (so the status is not told by colour alone).
+    """
+    marks = marks or {}
     parts: list[str] = []
     y = float(MARGIN)
     for index, step in enumerate(steps):
+        status, words = marks.get(step.number, ("", ""))
+        notes = [*step.notes, words] if words else step.notes
         title_lines = wrap(step.title, TITLE_SIZE, TEXT_WIDTH)
-        note_lines = wrap(" · ".join(step.notes), NOTE_SIZE, TEXT_WIDTH) if step.notes else []
+        note_lines = wrap(" · ".join(notes), NOTE_SIZE, TEXT_WIDTH) if notes else []
         height = 2 * PADDING + len(title_lines) * TITLE_LINE + len(note_lines) * NOTE_LINE
         dashed = ' stroke-dasharray="6 4"' if step.optional else ""
         fill = FILL_BY_KIND.get(step.kind, FILL)
+        stroke, stroke_width = STROKE_BY_STATUS.get(status, ("#46607a", 1.5))
+        status_attribute = f" data-status={quoteattr(status)}" if status else ""
         group = [
-            f'<g class="step" data-step={quoteattr(step.code)} data-kind={quoteattr(step.kind)}>',
+            f'<g class="step" data-step={quoteattr(step.code)} '
+            f"data-kind={quoteattr(step.kind)}{status_attribute}>",
             f'<rect x="{MARGIN}" y="{y:g}" width="{BOX_WIDTH}" height="{height:g}" rx="8" '
-            f'fill="{fill}" stroke="#46607a" stroke-width="1.5"{dashed}/>',
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width:g}"{dashed}/>',
             _text(
                 MARGIN + PADDING,
                 y + PADDING + TITLE_SIZE,
@@ -155,7 +180,9 @@ def flowchart_svg(title: str, steps: Sequence[Step], *, ident: str) -> str:
             y += GAP
     total = y + MARGIN
     description = "; ".join(
-        f"{step.number}. {step.title}" + (f" ({', '.join(step.notes)})" if step.notes else "")
+        f"{step.number}. {step.title}"
+        + (f" ({', '.join(step.notes)})" if step.notes else "")
+        + (f" — {marks[step.number][1]}" if marks.get(step.number, ("", ""))[1] else "")
         for step in steps
     )
     title_id, desc_id = f"flow-{ident}-title", f"flow-{ident}-desc"

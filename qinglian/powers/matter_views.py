@@ -125,7 +125,9 @@ def _matter_page(
             "matter": matter,
             "rows": rows,
             # Every text in the SVG is escaped by the generator.
-            "flowchart": mark_safe(flowchart_svg(matter.item.title, steps, ident=f"m{matter.pk}")),  # noqa: S308
+            "flowchart": mark_safe(  # noqa: S308
+                flowchart_svg(matter.item.title, steps, ident=f"m{matter.pk}", marks=_marks(rows))
+            ),
             "form": form if may_record else None,
             "problems": problems or [],
             "may_review": may_review,
@@ -133,6 +135,24 @@ def _matter_page(
         },
         status=status,
     )
+
+
+def _marks(rows: list[selectors.MatterStep]) -> dict[int, tuple[str, str]]:
+    """How each step of the matter stands, for its chart: status and words with the date."""
+    words = {
+        "done": _("done %(date)s"),
+        "exception": _("exception %(date)s"),
+        "rejected": _("not passed %(date)s"),
+        "not_required": _("not taken %(date)s"),
+    }
+    marks: dict[int, tuple[str, str]] = {}
+    for row in rows:
+        if row.record is not None and row.status in words:
+            date = row.record.held_on.isoformat()
+            marks[row.step.number] = (row.status, words[row.status] % {"date": date})
+        elif row.required:
+            marks[row.step.number] = ("pending", _("to do"))
+    return marks
 
 
 @login_required

@@ -155,3 +155,29 @@ def test_the_api_lists_the_township_s_matters_and_its_open_exceptions(
         client_for(outsider).get(f"/api/v1/work/regions/{tree.town_a.code}/matters/").status_code
         == 404
     )
+
+
+def test_the_matter_s_chart_says_how_each_step_stands(village_cadre, matter):
+    step_record(
+        actor=village_cadre,
+        matter=matter,
+        evidence=Evidence(number=1, held_on=date(2026, 3, 1)),
+    )
+    step_record(
+        actor=village_cadre,
+        matter=matter,
+        evidence=Evidence(
+            number=4,
+            held_on=date(2026, 3, 5),
+            publicity_start=date(2026, 3, 5),
+            publicity_end=date(2026, 3, 19),
+        ),
+        as_exception=True,
+        explanation="先公示",
+    )
+    svg = client_for(village_cadre).get(f"/work/powers/matters/{matter.pk}/").content.decode()
+    svg = svg[svg.index("<svg") : svg.index("</svg>")]
+    assert 'data-step="PR" data-kind="proposal" data-status="done"' in svg
+    assert 'data-step="PP" data-kind="publicity" data-status="exception"' in svg
+    assert 'data-step="CO" data-kind="meeting" data-status="pending"' in svg
+    assert "已完成 2026-03-01" in svg and "例外 2026-03-05" in svg
