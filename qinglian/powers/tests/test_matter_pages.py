@@ -180,4 +180,4 @@ def test_the_matter_s_chart_says_how_each_step_stands(village_cadre, matter):
     assert 'data-step="PR" data-kind="proposal" data-status="done"' in svg
     assert 'data-step="PP" data-kind="publicity" data-status="exception"' in svg
     assert 'data-step="CO" data-kind="meeting" data-status="pending"' in svg
-    assert "已完成 2026-03-01" in svg and "例外 2026-03-05" in svg
+    assert "2026-03-01完成" in svg and "例外 2026-03-05" in svg
