@@ -8,6 +8,7 @@ disclosures) is built once for this module, inside a transaction rolled back aft
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
@@ -15,8 +16,10 @@ from django.test import override_settings
 
 from qinglian.accounts.models import User
 from qinglian.accounts.policy import visible
+from qinglian.core.calendar import working_days_between
 from qinglian.demo.builder import DemoBuild, demo_county_build
 from qinglian.demo.matters import MattersBuild, demo_matters_build
+from qinglian.directory.models import Region
 from qinglian.disclosures.models import Disclosure, DraftState
 from qinglian.powers.models import ExceptionReview, Matter, MatterState, StepRecord
 from qinglian.powers.selectors import EXCEPTION_REVIEWERS, open_exceptions
@@ -96,20 +99,33 @@ def test_the_committee_and_the_township_see_the_open_exceptions_on_their_workben
     assert waiting_for("village2") == []
 
 
+def test_the_township_page_lists_the_matters_of_its_villages(demo, client):
+    township = first_village_matter("2026年村道硬化工程").village.parent
+    assert township is not None
+    client.force_login(User.objects.get(username="township"))
+    page = client.get(f"/work/powers/{township.code}/matters/").content.decode()
+    villages = Region.objects.filter(pk__in=Matter.objects.values("village_id"))
+    assert villages.count() >= 3
+    for village in villages:
+        assert village.name in page
+    assert "2026年村道硬化工程" in page and "村卫生室设备采购" in page
+    assert 'id="procedure-exceptions"' in client.get("/work/").content.decode()
+
+
 def test_two_quotes_are_an_exception_and_the_homestead_list_counts_working_days(demo):
     quotes = StepRecord.objects.get(matter__title="村委会办公电脑采购", code="TD")
     assert [p["code"] for p in quotes.problems] == ["too_few_quotes"]
     listed = StepRecord.objects.get(matter__title="村民建房宅基地申请", code="PL")
     assert listed.problems == []
     assert listed.publicity_start is not None and listed.publicity_end is not None
+    day_before = listed.publicity_start - timedelta(days=1)
+    assert working_days_between(day_before, listed.publicity_end) >= 15
     # Across National Day: more than three weeks of calendar for 15 working days.
     assert (listed.publicity_end - listed.publicity_start).days > 21
 
 
-def test_the_first_township_lists_matters_of_several_villages(demo):
+def test_the_build_counts_the_exceptions_and_the_one_reviewed(demo):
     assert demo.matters is not None
-    villages = set(Matter.objects.values_list("village_id", flat=True))
-    assert len(villages) >= 3
     assert demo.matters.exceptions == StepRecord.objects.exclude(problems=[]).count() >= 2
     assert demo.matters.reviewed == ExceptionReview.objects.count() == 1
 
