@@ -37,6 +37,7 @@ from qinglian.demo.disclosures import (
 )
 from qinglian.demo.finance import DEFAULT_FINANCE_MONTHS, FinanceBuild, demo_finance_build
 from qinglian.demo.layout import COUNTY_CODE, DEFAULT_VILLAGES, CountyLayout, county_layout
+from qinglian.demo.matters import MattersBuild, demo_matters_build
 from qinglian.demo.meetings import MeetingsBuild, demo_meetings_build
 from qinglian.demo.names import NameDrawer
 from qinglian.demo.planning import (
@@ -116,6 +117,7 @@ class DemoBuild:
     disclosures: DisclosuresBuild | None = None  # None when built without them
     appeals: AppealsBuild | None = None  # the mailbox's keys and cases
     meetings: MeetingsBuild | None = None  # the first village's sunshine meetings
+    matters: MattersBuild | None = None  # the first township's power-list matters
 
 
 def demo_county_find() -> Region | None:
@@ -402,7 +404,8 @@ def demo_county_build(
     ``disclosure_months`` is 0, every village's other disclosures over that many
     months (``demo.disclosures``); then the mass mailbox's commission keys and
     thirteen months of cases (``demo.appeals``), asking about the monthly lists;
-    then the first village's sunshine meetings (``demo.meetings``).
+    then the first village's sunshine meetings (``demo.meetings``) and the first
+    township's power-list matters in every state (``demo.matters``).
 
     Refuses (``DemoCountyExists``) when the county is already there, and
     ``DomainError`` when a demo username is taken, before writing anything.
@@ -463,6 +466,7 @@ def demo_county_build(
     )
     appeals = demo_appeals_build(county=county, seed=seed)
     meetings = demo_meetings_build(county=county, seed=seed)
+    matters = demo_matters_build(county=county, seed=seed)
     audit_record(
         actor=None,
         verb=BUILT_VERB,
@@ -485,4 +489,5 @@ def demo_county_build(
         disclosures=disclosures,
         appeals=appeals,
         meetings=meetings,
+        matters=matters,
     )

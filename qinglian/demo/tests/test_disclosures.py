@@ -38,6 +38,7 @@ from qinglian.disclosures.models import (
     Disclosure,
     DisclosureVersion,
 )
+from qinglian.powers.models import Matter
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.services import log_reverify
 
@@ -77,7 +78,18 @@ def test_every_village_but_the_first_published_everything_due_on_time(demo):
         periodic = {line.item.code for line in lines if line.period_key[:1].isdigit()}
         assert {"VA15", "VA20", "PA05", "FA01", "FA03"} <= periodic
         assert {line.status for line in lines} == {Status.PUBLISHED}, village.name
-    statuses = {(line.item.code, line.period_key): line.status for line in lines_of(first)}
+    # The resolutions and the result of its power matters (demo.matters) wait for the
+    # supervision committee: due, none overdue.
+    from_matters = set(
+        Matter.objects.filter(village=first).values_list("resolution_disclosure_id", flat=True)
+    ) | set(Matter.objects.filter(village=first).values_list("result_disclosure_id", flat=True))
+    lines = lines_of(first)
+    waiting = [line for line in lines if line.disclosure and line.disclosure.pk in from_matters]
+    assert {line.item.code for line in waiting} == {"VA06", "VA07"}
+    assert {line.status for line in waiting} == {Status.DUE}
+    statuses = {
+        (line.item.code, line.period_key): line.status for line in lines if line not in waiting
+    }
     assert statuses.pop(LATE_ITEM[1:]) == Status.LATE
     assert statuses.pop(("VA05", "standing")) == Status.OVERDUE
     assert statuses.pop(("VA22", "2026-10")) == Status.OVERDUE
