@@ -255,6 +255,10 @@ MATRIX: dict[str, Route] = {
         kwargs=lambda o: {"pk": o["exception"].pk},
     ),
     "powers:village_list": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "powers:village_matters": Route(statuses(200), kwargs=lambda o: {"code": o["village"].code}),
+    "powers:village_matter": Route(
+        statuses(200), kwargs=lambda o: {"code": o["village"].code, "pk": o["matter"].pk}
+    ),
     "powers:village_item": Route(
         statuses(200), kwargs=lambda o: {"code": o["village"].code, "item_code": "P01"}
     ),

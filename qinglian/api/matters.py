@@ -89,6 +89,8 @@ class RecordOut(Schema):
     publicity_end: date | None
     procurement_mode: str
     quotes: int | None
+    households_expected: int | None
+    households_present: int | None
     problems: list[ProblemOut]
     explanation: str
     recorded_at: datetime
@@ -125,6 +127,8 @@ class StepIn(Schema):
     publicity_place: str = ""
     procurement_mode: str = ""
     quotes: int | None = Field(None, ge=0)
+    households_expected: int | None = Field(None, ge=0)
+    households_present: int | None = Field(None, ge=0)
     as_exception: bool = False
     explanation: str = ""
 

@@ -56,6 +56,12 @@ class StepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    households_expected = forms.IntegerField(
+        label=_("Households (an assembly counted by households)"), min_value=0, required=False
+    )
+    households_present = forms.IntegerField(
+        label=_("Households represented"), min_value=0, required=False
+    )
     votes_for = forms.IntegerField(label=_("In favour"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, required=False)

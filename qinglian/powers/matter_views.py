@@ -26,6 +26,7 @@ from qinglian.finance.thresholds import threshold_values
 from qinglian.powers import selectors, services
 from qinglian.powers.flowchart import flowchart_svg
 from qinglian.powers.forms import MatterForm, ReviewForm, StepForm
+from qinglian.powers.marks import marks
 from qinglian.powers.models import Matter, MatterState, StepRecord
 from qinglian.powers.procedure import Evidence
 
@@ -126,7 +127,7 @@ def _matter_page(
             "rows": rows,
             # Every text in the SVG is escaped by the generator.
             "flowchart": mark_safe(  # noqa: S308
-                flowchart_svg(matter.item.title, steps, ident=f"m{matter.pk}", marks=_marks(rows))
+                flowchart_svg(matter.item.title, steps, ident=f"m{matter.pk}", marks=marks(rows))
             ),
             "form": form if may_record else None,
             "problems": problems or [],
@@ -135,24 +136,6 @@ def _matter_page(
         },
         status=status,
     )
-
-
-def _marks(rows: list[selectors.MatterStep]) -> dict[int, tuple[str, str]]:
-    """How each step of the matter stands, for its chart: status and words with the date."""
-    words = {
-        "done": _("done %(date)s"),
-        "exception": _("exception %(date)s"),
-        "rejected": _("not passed %(date)s"),
-        "not_required": _("not taken %(date)s"),
-    }
-    marks: dict[int, tuple[str, str]] = {}
-    for row in rows:
-        if row.record is not None and row.status in words:
-            date = row.record.held_on.isoformat()
-            marks[row.step.number] = (row.status, words[row.status] % {"date": date})
-        elif row.required:
-            marks[row.step.number] = ("pending", _("to do"))
-    return marks
 
 
 @login_required
@@ -195,6 +178,8 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
                 publicity_end=data["publicity_end"],
                 procurement_mode=data["procurement_mode"],
                 quotes=data["quotes"],
+                households_expected=data["households_expected"],
+                households_present=data["households_present"],
             ),
             content=data["content"],
             attendees=data["attendees"],

@@ -297,6 +297,11 @@ class StepRecord(models.Model):
     expected = models.PositiveIntegerField(_("should attend"), null=True, blank=True)
     present = models.PositiveIntegerField(_("attended"), null=True, blank=True)
     attendees = models.TextField(_("who attended"), blank=True)
+    # A villagers' assembly may instead count households (Organic Law Art. 22).
+    households_expected = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    households_present = models.PositiveIntegerField(
+        _("households represented"), null=True, blank=True
+    )
     votes_for = models.PositiveIntegerField(_("in favour"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)

@@ -61,6 +61,13 @@ class Evidence:
     publicity_end: date | None = None
     procurement_mode: str = ""
     quotes: int | None = None
+    households_expected: int | None = None
+    households_present: int | None = None
+
+
+# A villagers' assembly is quorate with more than half of the adults, or with the
+# representatives of two thirds of the households (Organic Law Art. 22).
+HOUSEHOLDS_QUORUM = "two_thirds_members"
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,20 @@ def _meeting_checked(step: Step, evidence: Evidence) -> None:
             _("More people attended (%(present)d) than should attend (%(expected)d).")
             % {"present": evidence.present, "expected": evidence.expected},
             field="present",
+        )
+    if (evidence.households_expected is None) != (evidence.households_present is None):
+        raise DomainError(
+            _("Give both the number of households and the number represented."),
+            field="households_present",
+        )
+    if (
+        evidence.households_expected is not None
+        and evidence.households_present is not None
+        and evidence.households_present > evidence.households_expected
+    ):
+        raise DomainError(
+            _("More households were represented than the village has."),
+            field="households_present",
         )
     if step.params.get("pass"):
         if evidence.votes_for is None:
@@ -277,7 +298,11 @@ def _meeting_problems(step: Step, evidence: Evidence) -> list[Problem]:
     quorum = step.params.get("quorum")
     if quorum and evidence.expected and evidence.present is not None:
         rule = rule_named(quorum)
-        if rule.base != "attendees" and not rule.met(evidence.present, evidence.expected):
+        if (
+            rule.base != "attendees"
+            and not rule.met(evidence.present, evidence.expected)
+            and not _households_quorate(rule.base, evidence)
+        ):
             problems.append(
                 Problem(
                     "quorum_not_met",
@@ -303,6 +328,15 @@ def _meeting_problems(step: Step, evidence: Evidence) -> list[Problem]:
             )
         )
     return problems
+
+
+def _households_quorate(base: str, evidence: Evidence) -> bool:
+    """An assembly counted by households: two thirds of them represented."""
+    if base != "adults" or not evidence.households_expected or evidence.households_present is None:
+        return False
+    return rule_named(HOUSEHOLDS_QUORUM).met(
+        evidence.households_present, evidence.households_expected
+    )
 
 
 def _publicity_problems(step: Step, evidence: Evidence) -> list[Problem]:

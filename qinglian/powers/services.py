@@ -246,6 +246,8 @@ def step_record(
         expected=evidence.expected,
         present=evidence.present,
         attendees=attendees.strip(),
+        households_expected=evidence.households_expected,
+        households_present=evidence.households_present,
         votes_for=evidence.votes_for,
         votes_against=evidence.votes_against,
         votes_abstain=evidence.votes_abstain,

@@ -17,9 +17,11 @@ from django.utils.safestring import mark_safe
 from qinglian.accounts.policy import access_region, region_paths
 from qinglian.directory.models import Region
 from qinglian.disclosures.selectors import village_public
+from qinglian.finance.thresholds import threshold_values
 from qinglian.powers import selectors
 from qinglian.powers.flowchart import flowchart_svg
-from qinglian.powers.models import PowerItem, PowerList
+from qinglian.powers.marks import marks
+from qinglian.powers.models import Matter, PowerItem, PowerList
 
 
 def _list_context(region: Region) -> dict[str, Any]:
@@ -87,3 +89,39 @@ def village_list(request: HttpRequest, code: str) -> HttpResponse:
 def village_item(request: HttpRequest, code: str, item_code: str) -> HttpResponse:
     village = _village(code)
     return render(request, "powers/village_item.html", _item_context(village, item_code))
+
+
+PUBLIC_MATTERS_SHOWN = 100
+
+
+def village_matters(request: HttpRequest, code: str) -> HttpResponse:
+    """The village's matters, latest first: what was decided, how far each has come."""
+    village = _village(code)
+    matters = selectors.matters_in(Matter.objects.all(), village)[:PUBLIC_MATTERS_SHOWN]
+    return render(request, "powers/village_matters.html", {"region": village, "matters": matters})
+
+
+def village_matter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One matter on its chart, step by step: dates, counts and votes, and any exception.
+
+    Villagers see what the village recorded, not who attended (the names stay on
+    the staff page) nor the documents.
+    """
+    village = _village(code)
+    matter = (
+        Matter.objects.filter(village=village, pk=pk)
+        .select_related("village", "item__power_list")
+        .first()
+    )
+    if matter is None:
+        raise Http404
+    rows = selectors.matter_steps(matter, threshold_values(village, timezone.localdate()))
+    chart = flowchart_svg(
+        matter.item.title, [row.step for row in rows], ident=f"m{matter.pk}", marks=marks(rows)
+    )
+    return render(
+        request,
+        "powers/village_matter.html",
+        # Every text in the SVG is escaped by the generator.
+        {"region": village, "matter": matter, "rows": rows, "flowchart": mark_safe(chart)},  # noqa: S308
+    )

@@ -181,3 +181,25 @@ def test_the_matter_s_chart_says_how_each_step_stands(village_cadre, matter):
     assert 'data-step="PP" data-kind="publicity" data-status="exception"' in svg
     assert 'data-step="CO" data-kind="meeting" data-status="pending"' in svg
     assert "2026-03-01完成" in svg and "例外 2026-03-05" in svg
+
+
+def test_villagers_follow_a_matter_on_its_chart_without_the_names(tree, village_cadre, matter):
+    step_record(
+        actor=village_cadre,
+        matter=matter,
+        evidence=Evidence(number=2, held_on=date(2026, 3, 3), expected=7, present=6, votes_for=6),
+        attendees="王建国、李四、张三",
+        as_exception=True,
+        explanation="支部提议补录",
+    )
+    anonymous = client_for(None)
+    listing = anonymous.get(f"/v/{tree.village_a1.code}/powers/matters/").content.decode()
+    assert matter.title in listing and "1项例外" in listing
+    page = anonymous.get(f"/v/{tree.village_a1.code}/powers/matters/{matter.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "应到7人，实到6人" in text and "尚未登记" in text  # the exception's rule, said
+    assert "王建国" not in text and "支部提议补录" not in text  # names and reasons stay inside
+    assert 'data-status="exception"' in text
+    other = anonymous.get(f"/v/{tree.village_a2.code}/powers/matters/{matter.pk}/")
+    assert other.status_code == 404  # a matter is shown under its own village only

@@ -414,3 +414,49 @@ def test_step_records_are_append_only(village_cadre, matter):
     kept = record(village_cadre, matter, 1, date(2025, 3, 1))
     with pytest.raises(DatabaseError), transaction.atomic():
         StepRecord.objects.filter(pk=kept.pk).update(held_on=date(2025, 2, 1))
+
+
+def test_an_assembly_is_quorate_by_adults_or_by_two_thirds_of_households(tree, village_cadre):
+    charter = matter_start(
+        actor=village_cadre,
+        village=tree.village_a1,
+        item_code="P03",  # PR>CO>PP>PM>RS(assembly; more than half of adults)>TR>PB
+        title="修订村规民约",
+        origin=Origin.CADRES,
+        started_on=date(2025, 3, 1),
+    )
+    record(village_cadre, charter, 1, date(2025, 3, 1))
+    record(village_cadre, charter, 2, date(2025, 3, 3), **meeting(7, expected=7))
+    record(
+        village_cadre,
+        charter,
+        3,
+        date(2025, 3, 4),
+        publicity_start=date(2025, 3, 4),
+        publicity_end=date(2025, 3, 18),
+    )
+    record(village_cadre, charter, 4, date(2025, 3, 20), **meeting(25))
+    assembly = meeting(300, expected=800, votes_for=280)  # 300 of 800 adults: not half
+    with pytest.raises(StepRefused) as refused:
+        record(village_cadre, charter, 5, date(2025, 3, 25), **assembly)
+    assert [p.code for p in refused.value.problems] == ["quorum_not_met"]
+    with pytest.raises(StepRefused):
+        record(
+            village_cadre,
+            charter,
+            5,
+            date(2025, 3, 25),
+            households_expected=240,
+            households_present=159,  # one short of two thirds
+            **assembly,
+        )
+    kept = record(
+        village_cadre,
+        charter,
+        5,
+        date(2025, 3, 25),
+        households_expected=240,
+        households_present=160,
+        **assembly,
+    )
+    assert kept.problems == [] and kept.passed is True
