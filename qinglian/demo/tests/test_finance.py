@@ -235,3 +235,24 @@ def test_second_run_adds_nothing(demo):
     after["AuditEvent"] = AuditEvent.objects.count()
     assert after == before
     assert AuditEvent.objects.filter(verb=FINANCE_BUILT_VERB).count() == 1
+
+
+def test_the_road_works_are_decided_matters_and_the_first_village_still_gets_its_own(demo):
+    from qinglian.powers.models import Matter, MatterState
+
+    works = Contract.objects.filter(title__endswith="村道硬化工程施工合同")
+    assert works.count() == len(villages())
+    for contract in works:
+        matter = Matter.objects.get(pk=contract.power_matter_id)
+        assert matter.village_id == contract.village_id
+        assert matter.item.code == "P07" and matter.state == MatterState.DECIDED
+        assert Disclosure.objects.filter(
+            pk=matter.resolution_disclosure_id, versions_published=1
+        ).exists()
+        paid = Voucher.objects.filter(lines__contract=contract).distinct()
+        assert paid and all(v.power_matter_id == matter.pk for v in paid)
+    # The books' matters do not stop the demo's matters of 2026 (demo.matters).
+    first = villages()[0]
+    assert set(
+        Matter.objects.filter(village=first, started_on__year=2026).values_list("state", flat=True)
+    ) == set(MatterState.values)
