@@ -160,6 +160,7 @@ def matter_start(
             % {"code": item_code},
             field="item",
         )
+    _check_tier(village, item, amount, started_on)
     matter = Matter.objects.create(
         village=village,
         item=item,
@@ -177,6 +178,25 @@ def matter_start(
         data={"item": item.code, "amount": str(amount) if amount is not None else None},
     )
     return matter
+
+
+def _check_tier(village: Region, item: PowerItem, amount: Decimal | None, on: date) -> None:
+    """From ``power_matter_min`` (50,000 yuan by default) a matter needs the villagers'
+    resolution: a power whose procedure has none cannot carry it (domain.md §15.5)."""
+    matter_min = threshold_values(village, on).get("power_matter_min")
+    if amount is None or matter_min is None or amount < matter_min:
+        return
+    if any(step.params.get("resolves") for step in item_steps(item)):
+        return
+    raise DomainError(
+        _(
+            "%(amount)s yuan is %(minimum)s or more: such a matter is decided by the "
+            "villagers' (representatives') meeting. Open it under a power whose procedure "
+            "has that resolution, such as P01."
+        )
+        % {"amount": f"{amount:,.2f}", "minimum": f"{matter_min:,.0f}"},
+        field="item",
+    )
 
 
 def _done(records: dict[int, StepRecord]) -> dict[int, Done]:

@@ -460,3 +460,29 @@ def test_an_assembly_is_quorate_by_adults_or_by_two_thirds_of_households(tree, v
         **assembly,
     )
     assert kept.problems == [] and kept.passed is True
+
+
+def test_from_the_threshold_a_matter_needs_a_power_with_the_villagers_resolution(
+    tree, village_cadre
+):
+    with pytest.raises(DomainError) as refused:
+        matter_start(
+            actor=village_cadre,
+            village=tree.village_a1,
+            item_code="P11",  # procurement: no representatives' resolution in its procedure
+            title="村委会办公设备采购",
+            origin=Origin.CADRES,
+            started_on=date(2025, 5, 1),
+            amount=Decimal("60000"),
+        )
+    assert refused.value.field == "item" and "P01" in refused.value.message
+    below = matter_start(
+        actor=village_cadre,
+        village=tree.village_a1,
+        item_code="P11",
+        title="村委会办公设备采购",
+        origin=Origin.CADRES,
+        started_on=date(2025, 5, 1),
+        amount=Decimal("49999"),
+    )
+    assert below.item.code == "P11"
