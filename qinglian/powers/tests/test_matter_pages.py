@@ -203,3 +203,44 @@ def test_villagers_follow_a_matter_on_its_chart_without_the_names(tree, village_
     assert 'data-status="exception"' in text
     other = anonymous.get(f"/v/{tree.village_a2.code}/powers/matters/{matter.pk}/")
     assert other.status_code == 404  # a matter is shown under its own village only
+
+
+def test_the_matter_pages_cost_the_same_queries_however_many_records(tree, village_cadre, matter):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff, anonymous = client_for(village_cadre), client_for(None)
+    pages = (
+        (staff, f"/work/powers/matters/{matter.pk}/"),
+        (anonymous, f"/v/{tree.village_a1.code}/powers/matters/{matter.pk}/"),
+        (anonymous, f"/v/{tree.village_a1.code}/powers/matters/"),
+    )
+
+    def counts() -> list[int]:
+        found = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    step_record(
+        actor=village_cadre, matter=matter, evidence=Evidence(number=1, held_on=date(2026, 3, 1))
+    )
+    few = counts()
+    for number in (2, 3, 5, 6):
+        step_record(
+            actor=village_cadre,
+            matter=matter,
+            evidence=Evidence(
+                number=number,
+                held_on=date(2026, 3, number),
+                expected=30,
+                present=25,
+                votes_for=25,
+            ),
+            documents=[("签到表.png", b"\x89PNG\r\n\x1a\n" + bytes(32))],
+            as_exception=True,
+            explanation="补录",
+        )
+    assert counts() == few
