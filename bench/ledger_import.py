@@ -6,7 +6,8 @@
 Makes one month of one village's ledger as .xlsx (balanced two-line vouchers:
 expenses paid from the bank, the cash box or the village card, rents and
 contracting fees received, with realistic summaries, a few fund accounts, some
-counterparties registered by ID number or credit code and some contracts),
+counterparties registered by ID number or credit code, some contracts, and one
+expense in ten naming the decided power matter that authorised it),
 then, in a fresh SQLite file (QINGLIAN_VAR_DIR in a temporary directory;
 DATABASE_URL is ignored):
 
@@ -97,6 +98,7 @@ def ledger_xlsx(
     people: list[tuple[str, str]],
     companies: list[tuple[str, str]],
     contracts: list[str],
+    matters: list[int],
 ) -> bytes:
     """A balanced month: ``rows // 2`` two-line vouchers, dates spread over March 2025."""
     import xlsxwriter
@@ -104,6 +106,7 @@ def ledger_xlsx(
     from qinglian.finance.spreadsheet import COLUMNS
 
     rng = random.Random(seed)
+    matter_rng = random.Random(seed + 1)  # its own draws: the rest of the file stays as it was
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     sheet = workbook.add_worksheet("凭证")
@@ -118,6 +121,7 @@ def ledger_xlsx(
         kind = rng.random()
         code_cell = ""
         contract = ""
+        matter = 0
         if kind < 0.55:  # an expense, paid by transfer, in cash or with the village card
             code, name, summaries = rng.choice(EXPENSES)
             summary = f"{rng.choice(summaries)}（{MONTH_NAMES}）"
@@ -125,6 +129,8 @@ def ledger_xlsx(
             party = rng.choice(SUPPLIERS)
             if rng.random() < 0.2:
                 party, code_cell = rng.choice(companies)
+            if matter_rng.random() < 0.1:
+                matter = matter_rng.choice(matters)
             first = (code, name, "借", "", "")
             second = (payer[0], payer[1], "贷", payer[2], payer[3])
         else:  # an income received in the bank or the cash box
@@ -153,6 +159,8 @@ def ledger_xlsx(
             sheet.write_string(line, 10, code_cell)
             sheet.write_string(line, 11, "李会计")
             sheet.write_string(line, 12, contract if subject == second[0] else "")
+            if matter and subject == first[0]:
+                sheet.write_number(line, 13, matter)
             line += 1
     workbook.close()
     return buffer.getvalue()
@@ -178,8 +186,15 @@ def main(argv: list[str]) -> dict[str, Any]:
     from qinglian.directory.models import Company, RegionLevel
     from qinglian.directory.services import PersonInput, person_register, region_create
     from qinglian.finance.ledger_import import ledger_import_file
-    from qinglian.finance.models import Contract, ContractDirection, ContractKind, VoucherLine
+    from qinglian.finance.models import (
+        Contract,
+        ContractDirection,
+        ContractKind,
+        Voucher,
+        VoucherLine,
+    )
     from qinglian.finance.services import fund_account_open
+    from qinglian.powers.models import Matter, MatterState, PowerItem
 
     call_command("migrate", verbosity=0)
     county = region_create(actor=None, code="339901000000", name="清河县", level=RegionLevel.COUNTY)
@@ -223,9 +238,25 @@ def main(argv: list[str]) -> dict[str, Any]:
         Company.objects.create(name=name, credit_code=code, region=town, region_path=town.path)
         companies.append((name, code))
     contracts = [f"HT-2025-{index:03d}" for index in range(1, 6)]
+    matters = [
+        Matter.objects.create(
+            village=first_village,
+            item=PowerItem.objects.get(power_list__region__isnull=True, code="P07"),
+            title=f"水渠工程{index}",
+            origin="cadres",
+            started_on=MONTH,
+            state=MatterState.DECIDED,
+        ).pk
+        for index in range(1, 6)
+    ]
     started = time.perf_counter()
     content = ledger_xlsx(
-        rows=args.rows, seed=args.seed, people=people, companies=companies, contracts=contracts
+        rows=args.rows,
+        seed=args.seed,
+        people=people,
+        companies=companies,
+        contracts=contracts,
+        matters=matters,
     )
     print(
         f"made a {args.rows:,}-line ledger ({len(content) / 1e6:.1f} MB) "
@@ -245,6 +276,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         read_seconds = min(read_seconds, read_took)
 
         village = first_village if attempt == 0 else new_village(attempt + 1)
+        Matter.objects.filter(pk__in=matters).update(village=village)  # the file's matters
         started = time.perf_counter()
         result = ledger_import_file(
             actor=None, village=village, month=MONTH, file_name="2025-03.xlsx", content=content
@@ -256,12 +288,15 @@ def main(argv: list[str]) -> dict[str, Any]:
             raise SystemExit("the generated ledger was refused")
         written = VoucherLine.objects.filter(voucher__village=village).count()
         assert written == args.rows // 2 * 2, written
+        authorised = Voucher.objects.filter(village=village, power_matter_id__isnull=False).count()
+        assert authorised > 0 or args.rows < 100, authorised
         print(f"run {attempt + 1}: bare read {read_took:.2f} s, import {took:.2f} s", flush=True)
         seconds = min(seconds, took)
     print(f"bare calamine read: {read_seconds:.2f} s (best of {args.repeat})", flush=True)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"import: {result.rows:,} rows, {result.vouchers:,} vouchers, {written:,} lines written "
+        f"({authorised:,} naming a power matter) "
         f"in {seconds:.2f} s (best of {args.repeat}); ratio to the bare read "
         f"{seconds / read_seconds:.2f}; "
         f"peak RSS {peak_rss_mb:.0f} MB",

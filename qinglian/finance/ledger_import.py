@@ -4,7 +4,8 @@
 and collects every error (row, column, message), never stopping at the first.
 Lookups are loaded in bulk before and after the pass over the rows (the chart,
 the village's fund accounts and contracts, then the people and companies the
-file names), so the number of queries does not grow with the number of rows.
+file names, and whether the power matters it names authorise spending), so
+the number of queries does not grow with the number of rows.
 ``ledger_import_file`` writes the month through
 ``services.ledger_month_replace`` when there is no error, and otherwise keeps
 only a trace of the refused upload (``services.ledger_import_refused``).
@@ -36,6 +37,7 @@ from qinglian.directory.codes import normalise_credit_code, parse_id_number
 from qinglian.directory.models import Company, Person, Region
 from qinglian.finance import services
 from qinglian.finance import spreadsheet as sheet_format
+from qinglian.finance.authority import matters_authorising
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     CENT,
@@ -57,6 +59,7 @@ from qinglian.finance.spreadsheet import (
     DIRECTION,
     NUMBER,
     PAYMENT_METHOD,
+    POWER_MATTER,
     SUBJECT_CODE,
     SUBJECT_NAME,
     SUMMARY,
@@ -350,6 +353,27 @@ def _parse_number(value: Cell) -> int | str:
     return number
 
 
+def _parse_matter(value: Cell) -> int | str:
+    """A power matter's number (its page's "No."), or the message saying what is wrong."""
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            number = int(text)
+    if number is None or number < 1:
+        return _(
+            "The power matter number must be a whole number from 1 up (the No. on the "
+            "matter's page); %(value)s is not."
+        ) % {"value": _text(value)}
+    return number
+
+
 def _parse_amount(value: Cell) -> Decimal | str:
     if isinstance(value, bool):
         amount = None
@@ -456,6 +480,8 @@ class _Group:
     debit: Decimal = Decimal(0)
     credit: Decimal = Decimal(0)
     complete: bool = True  # every row has a valid direction and amount
+    matter: int | None = None  # the power matter the voucher names, and the row naming it
+    matter_row: int = 0
     draft: VoucherDraft | None = None
 
 
@@ -499,6 +525,7 @@ class _Checker:
         accounts: dict[tuple[int, str], FundAccount | str | None] = {}
         parties: dict[Any, _Party | str] = {}
         contracts: dict[Any, Contract | str] = {}
+        matters: dict[Any, int | str] = {}
         directions = _DIRECTIONS
         payment_methods = _PAYMENT_METHODS
         debit_word = Direction.DEBIT.value
@@ -507,6 +534,7 @@ class _Checker:
         group: _Group | None = None
         party_rows: list[tuple[int, _Party, LineDraft | None]] = []
         named_lines: list[tuple[LineDraft, str]] = []
+        matter_rows: list[tuple[int, int]] = []  # (row, matter number), checked after the pass
         msg_summary_missing = _("Enter the summary: what the money was for.")
         msg_subject_missing = _("Enter the subject code.")
         msg_direction = _("Write %(debit)s or %(credit)s.") % {
@@ -535,6 +563,7 @@ class _Checker:
                 raw_party_code,
                 raw_handler,
                 raw_contract,
+                raw_matter,
             ) = cells
             errors_before = len(self.errors)
 
@@ -665,6 +694,20 @@ class _Checker:
                 else:
                     contract = found_contract
 
+            matter: int | None = None
+            if raw_matter != "" and raw_matter is not None:
+                parsed_matter = matters.get(raw_matter)
+                if parsed_matter is None:
+                    parsed_matter = matters[raw_matter] = (
+                        _parse_matter(raw_matter) if _text(raw_matter) else 0
+                    )
+                if isinstance(parsed_matter, str):
+                    error(row, POWER_MATTER, parsed_matter)
+                elif parsed_matter:
+                    matter = parsed_matter
+                    matter_rows.append((row, matter))
+                # whether the matter authorises spending is asked after the pass, in one query
+
             # Duplicates: the same line written twice in one voucher.
             duplicate_key = (
                 raw_number,
@@ -709,6 +752,24 @@ class _Checker:
                         group = groups[number] = _Group(number)
                 if group is not None:
                     group.rows.append(row)
+                    if matter is not None:
+                        if group.matter is None:
+                            group.matter, group.matter_row = matter, row
+                        elif group.matter != matter:
+                            error(
+                                row,
+                                POWER_MATTER,
+                                _(
+                                    "Voucher %(number)d already names power matter %(matter)d "
+                                    "in row %(row)d; one voucher has one matter, written on "
+                                    "one of its rows or the same on each."
+                                )
+                                % {
+                                    "number": group.number,
+                                    "matter": group.matter,
+                                    "row": group.matter_row,
+                                },
+                            )
                     if day is not None:
                         group.days.add(day)
                     if direction is None or amount is None:
@@ -750,6 +811,8 @@ class _Checker:
                     self.vouchers.append(draft)
                 elif not draft.handler_name and raw_handler:
                     draft.handler_name = _text(raw_handler)[:40]
+                if matter is not None:
+                    draft.power_matter_id = matter
                 draft.lines.append(line)
                 draft.source_rows.append(row)
                 if party is None and party_name:
@@ -762,6 +825,7 @@ class _Checker:
         self.rows = rows
         self._number_gaps(groups)
         self._resolve_parties(party_rows, named_lines)
+        self._check_matters(matter_rows)
 
     def _account(self, subject: Subject, name: str) -> FundAccount | str | None:
         if subject.kind != SubjectKind.FUND:
@@ -878,3 +942,24 @@ class _Checker:
             matches = by_name.get(name)
             if matches and len(matches) == 1:
                 line.counterparty_company = matches[0]
+
+    def _check_matters(self, matter_rows: list[tuple[int, int]]) -> None:
+        """The power matters named in the file: decided or finished matters of the village.
+
+        One question for all of them (``finance.authority``), whatever the number of rows.
+        """
+        if not matter_rows:
+            return
+        authorising = matters_authorising(self.village.pk, {m for _row, m in matter_rows})
+        for row, matter in matter_rows:
+            if matter not in authorising:
+                self.error(
+                    row,
+                    POWER_MATTER,
+                    _(
+                        "Power matter %(matter)d is not a decided or finished matter of this "
+                        "village."
+                    )
+                    % {"matter": matter},
+                )
+                self.vouchers = []

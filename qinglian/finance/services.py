@@ -9,7 +9,7 @@ marked superseded and the new one is written beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from qinglian.core.calendar import month_end, month_start
 from qinglian.core.errors import DomainError
 from qinglian.core.files import document_accepted
 from qinglian.directory.models import Region
-from qinglian.finance.authority import matter_authorises
+from qinglian.finance.authority import matters_authorising
 from qinglian.finance.drafts import CheckedMonth, ImportSource, LineDraft, VoucherDraft
 from qinglian.finance.models import (
     CENT,
@@ -237,7 +237,11 @@ def _line_problem(line: LineDraft, village: Region) -> tuple[str, str] | None:
     return None
 
 
-def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date) -> None:
+def _check_voucher(
+    draft: VoucherDraft, village: Region, first: date, last: date, authorised: Collection[int]
+) -> None:
+    """The ledger's rules for one voucher; ``authorised``: the matters that may authorise it."""
+
     def label() -> str:
         return _("Voucher %(number)s") % {"number": draft.number or "?"}
 
@@ -256,9 +260,7 @@ def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date
             _("%(voucher)s: a voucher has at least two lines.") % {"voucher": label()},
             field="lines",
         )
-    if draft.power_matter_id is not None and not matter_authorises(
-        village.pk, draft.power_matter_id
-    ):
+    if draft.power_matter_id is not None and draft.power_matter_id not in authorised:
         raise DomainError(
             _("%(voucher)s: matter %(matter)s is not a decided matter of this village.")
             % {"voucher": label(), "matter": draft.power_matter_id},
@@ -285,9 +287,13 @@ def _check_voucher(draft: VoucherDraft, village: Region, first: date, last: date
 
 
 def _check_vouchers(drafts: Iterable[VoucherDraft], village: Region, month: date) -> None:
+    drafts = list(drafts)
     first, last = month_start(month), month_end(month)
+    # The power matters the vouchers name, asked in one query for all of them.
+    named = {draft.power_matter_id for draft in drafts if draft.power_matter_id is not None}
+    authorised = matters_authorising(village.pk, named)
     for draft in drafts:
-        _check_voucher(draft, village, first, last)
+        _check_voucher(draft, village, first, last, authorised)
 
 
 def _column(model: type[models.Model], name: str) -> str:

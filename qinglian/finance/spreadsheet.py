@@ -44,6 +44,7 @@ COUNTERPARTY_NAME = "对方名称"
 COUNTERPARTY_CODE = "对方证件号或信用代码"
 HANDLER = "经手人"
 CONTRACT = "合同编号"
+POWER_MATTER = "权力事项编号"
 
 COLUMNS: tuple[str, ...] = (
     DATE,
@@ -59,8 +60,9 @@ COLUMNS: tuple[str, ...] = (
     COUNTERPARTY_CODE,
     HANDLER,
     CONTRACT,
+    POWER_MATTER,
 )
-OPTIONAL_COLUMNS = frozenset({SUBJECT_NAME, CONTRACT})
+OPTIONAL_COLUMNS = frozenset({SUBJECT_NAME, CONTRACT, POWER_MATTER})
 ERROR_COLUMN = "错误"
 
 DEBIT_WORD = "借"
@@ -104,6 +106,13 @@ _COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
     ),
     HANDLER: ("可不填", "经手人姓名。", "李明"),
     CONTRACT: ("可不填", "相关合同的编号，须是本村已登记的合同。", "HT-2025-003"),
+    POWER_MATTER: (
+        "可不填",
+        "批准这笔收支的权力事项的编号（事项页面上显示的编号），须是本村已决策或已办结的事项；"
+        "一张凭证只对应一个事项，编号写在其中一行或每行写同一个。达到规定金额（默认 5 万元）"
+        "的支出不填时，月度报表会提示缺少已决策的权力事项。",
+        "12",
+    ),
 }
 
 # Limits on what is read: a month's ledger is far below them; a zip bomb is not.
@@ -408,7 +417,7 @@ def _data_rows(
 # --- the template -----------------------------------------------------------------
 
 _TEMPLATE_ROWS = 5000  # rows prepared with formats and drop-down lists
-_WIDTHS = (12, 8, 30, 10, 14, 6, 14, 16, 10, 22, 22, 10, 14)
+_WIDTHS = (12, 8, 30, 10, 14, 6, 14, 16, 10, 22, 22, 10, 14, 14)
 
 
 def ledger_template_xlsx() -> bytes:
@@ -430,6 +439,7 @@ def ledger_template_xlsx() -> bytes:
     formats = {
         DATE: workbook.add_format({"num_format": "yyyy-mm-dd"}),
         NUMBER: workbook.add_format({"num_format": "0"}),
+        POWER_MATTER: workbook.add_format({"num_format": "0"}),
         AMOUNT: workbook.add_format({"num_format": "#,##0.00"}),
         # Codes and ID numbers as text: Excel would turn 18 digits into 3.39901E+17.
         SUBJECT_CODE: workbook.add_format({"num_format": "@"}),

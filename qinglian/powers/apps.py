@@ -15,9 +15,7 @@ class PowersConfig(AppConfig):
     verbose_name = _("Small and micro power list")
 
     def ready(self) -> None:
-        from qinglian.finance.authority import matter_check_register
-        from qinglian.powers.selectors import matter_authorising
+        from qinglian.finance.authority import matters_check_register
+        from qinglian.powers.selectors import matters_authorising
 
-        matter_check_register(
-            lambda village, matter: matter_authorising(village, matter) is not None
-        )
+        matters_check_register(matters_authorising)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from qinglian.powers.models import (
     Category,
     ItemKind,
     Matter,
+    MatterState,
     PowerItem,
     PowerList,
     StepRecord,
@@ -178,3 +179,21 @@ def matter_authorising(village_id: int, matter_id: int) -> Matter | None:
 def authorises_spending(village_id: int, matter_id: int) -> bool:
     """Finance's question (``finance.authority``): may a payment or contract point at it?"""
     return matter_authorising(village_id, matter_id) is not None
+
+
+def matters_authorising(village_id: int, matter_ids: Collection[int]) -> set[int]:
+    """Which of these numbers are the village's decided or finished matters, in one query.
+
+    Finance's batch question (``finance.authority``), registered in ``PowersConfig.ready``;
+    the states are those of ``Matter.authorises_spending``.
+    """
+    matters = Matter.objects.filter(
+        village_id=village_id, state__in=(MatterState.DECIDED, MatterState.FINISHED)
+    )
+    # Up to 500 numbers are asked by number; more are answered from all of the
+    # village's authorising matters (a few dozen), so that it stays one query and
+    # never exceeds the database's limit on parameters.
+    if len(matter_ids) <= 500:
+        matters = matters.filter(pk__in=list(matter_ids))
+    found = set(matters.values_list("pk", flat=True))
+    return found.intersection(matter_ids)

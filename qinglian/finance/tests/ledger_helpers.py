@@ -1,9 +1,10 @@
-"""Small builders for ledger tests: accounts and two-line vouchers."""
+"""Small builders for ledger tests: accounts, two-line vouchers, power matters."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from qinglian.directory.models import Region
 from qinglian.finance.drafts import LineDraft, VoucherDraft
@@ -89,4 +90,18 @@ def transfer(source: FundAccount, target: FundAccount, amount: str, *, on: date)
             LineDraft(target.subject, Direction.DEBIT, value, account=target),
             LineDraft(source.subject, Direction.CREDIT, value, account=source),
         ],
+    )
+
+
+def power_matter(village: Region, state: str, *, started_on: date = date(2025, 3, 1)) -> Any:
+    """A matter of the village in that state (``MatterState`` name: OPEN, DECIDED, FINISHED…)."""
+    from qinglian.powers.models import Matter, MatterState, PowerItem
+
+    return Matter.objects.create(
+        village=village,
+        item=PowerItem.objects.get(power_list__region__isnull=True, code="P07"),
+        title="水渠工程",
+        origin="cadres",
+        started_on=started_on,
+        state=getattr(MatterState, state),
     )

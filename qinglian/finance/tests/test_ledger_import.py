@@ -38,8 +38,10 @@ from qinglian.finance.models import (
     Voucher,
     VoucherLine,
 )
+from qinglian.finance.selectors import monthly_statement_for
 from qinglian.finance.services import fund_account_open
-from qinglian.finance.spreadsheet import COLUMNS, ERROR_COLUMN
+from qinglian.finance.spreadsheet import COLUMNS, ERROR_COLUMN, POWER_MATTER
+from qinglian.finance.tests.ledger_helpers import power_matter
 
 MARCH = date(2025, 3, 1)
 
@@ -62,6 +64,7 @@ def line(
     party_code: str = "",
     handler: str = "李会计",
     contract: str = "",
+    matter: object = "",
 ) -> list[object]:
     return [
         day,
@@ -77,6 +80,7 @@ def line(
         party_code,
         handler,
         contract,
+        matter,
     ]
 
 
@@ -116,10 +120,12 @@ def xlsx(rows: list[list[object]], header: tuple[str, ...] = COLUMNS) -> bytes:
     return buffer.getvalue()
 
 
-def csv_file(rows: list[list[object]], encoding: str = "utf-8-sig") -> bytes:
+def csv_file(
+    rows: list[list[object]], encoding: str = "utf-8-sig", header: tuple[str, ...] = COLUMNS
+) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     writer.writerows(rows)
     return text.getvalue().encode(encoding)
 
@@ -590,6 +596,129 @@ def test_a_contract_number_must_be_the_villages(books, tree):
     contract(tree.village_a2, "HT-2")
     rows = [*paid_from_bank(1, contract="HT-1"), *paid_from_bank(2, contract="HT-2")]
     assert errors_of(books, rows) == [(4, "合同编号")]
+
+
+# --- the power matter that authorised a voucher ------------------------------------
+
+
+def test_a_payment_names_the_decided_matter_that_authorised_it(books, village_cadre, english):
+    canal = power_matter(books.village, "DECIDED")
+    rows = [
+        *paid_from_bank(1, "60000.00", code="551", summary="水渠工程款", matter=canal.pk),
+        *paid_from_bank(2, "70000.00", code="551", summary="道路硬化工程款"),
+    ]
+    result = ledger_import_file(
+        actor=village_cadre,
+        village=books.village,
+        month=MARCH,
+        file_name="m.xlsx",
+        content=xlsx(rows),
+    )
+    assert result.errors == [] and result.accepted
+    assert dict(Voucher.objects.values_list("number", "power_matter_id")) == {1: canal.pk, 2: None}
+    flagged = [
+        w for w in monthly_statement_for(books.village, MARCH).warnings if "power matter" in w
+    ]
+    assert flagged == ["Voucher 2 pays 70000.00 without a decided power matter."]
+
+
+@pytest.mark.parametrize("state", ["DECIDED", "FINISHED"])
+def test_the_matter_may_be_written_on_one_line_or_the_same_on_each(books, state):
+    canal = power_matter(books.village, state)
+    rows = [*paid_from_bank(1), *paid_from_bank(2)]
+    rows[1][-1] = str(canal.pk)  # on the second line only, as text
+    rows[2][-1] = rows[3][-1] = canal.pk  # on both lines, as numbers
+    checked = check(books, rows)
+    assert checked.errors == []
+    assert [draft.power_matter_id for draft in checked.vouchers] == [canal.pk, canal.pk]
+
+
+@pytest.mark.parametrize("where, state", [("village_a1", "OPEN"), ("village_a2", "DECIDED")])
+def test_a_matter_not_decided_or_not_the_villages_is_refused(
+    books, tree, village_cadre, english, where, state
+):
+    wrong = power_matter(getattr(tree, where), state)
+    rows = [*paid_from_bank(1), *paid_from_bank(2, matter=wrong.pk), *paid_from_bank(3)]
+    rows[5][-1] = wrong.pk + 1000  # no matter at all
+    result = ledger_import_file(
+        actor=village_cadre,
+        village=books.village,
+        month=MARCH,
+        file_name="m.xlsx",
+        content=xlsx(rows),
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(4, POWER_MATTER), (7, POWER_MATTER)]
+    assert str(result.errors[0]) == (
+        f"Row 4, 权力事项编号: Power matter {wrong.pk} is not a decided or finished matter "
+        "of this village."
+    )
+    assert not result.accepted
+    assert not Voucher.objects.exists()
+    assert LedgerImport.objects.get().accepted is False
+
+
+@pytest.mark.parametrize("value", ["十二", "12a", "0", "-3", 0, -3, 2.5, "2.5", date(2025, 3, 1)])
+def test_the_matter_number_is_a_positive_whole_number(books, village_cadre, english, value):
+    rows = [*paid_from_bank(1), *paid_from_bank(2, matter=value)]
+    result = ledger_import_file(
+        actor=village_cadre,
+        village=books.village,
+        month=MARCH,
+        file_name="m.xlsx",
+        content=xlsx(rows),
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(4, POWER_MATTER)]
+    assert "must be a whole number from 1 up" in result.errors[0].message
+    assert not Voucher.objects.exists()
+
+
+def test_a_voucher_naming_two_matters_is_refused(books, village_cadre, english):
+    canal, road = power_matter(books.village, "DECIDED"), power_matter(books.village, "DECIDED")
+    rows = [*paid_from_bank(1), *paid_from_bank(2)]
+    rows[2][-1], rows[3][-1] = canal.pk, road.pk
+    result = ledger_import_file(
+        actor=village_cadre,
+        village=books.village,
+        month=MARCH,
+        file_name="m.xlsx",
+        content=xlsx(rows),
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(5, POWER_MATTER)]
+    assert f"Voucher 2 already names power matter {canal.pk} in row 4" in str(result.errors[0])
+    assert not Voucher.objects.exists()
+
+
+def test_a_file_without_the_matter_column_still_imports(books, village_cadre):
+    header = tuple(c for c in COLUMNS if c != POWER_MATTER)
+    rows = [row[:-1] for row in [*paid_from_bank(1), *paid_from_bank(2)]]
+    for content in (xlsx(rows, header), csv_file(rows, header=header)):
+        result = ledger_import_file(
+            actor=village_cadre, village=books.village, month=MARCH, file_name="m", content=content
+        )
+        assert result.errors == [] and result.accepted
+        current = Voucher.objects.filter(superseded_by__isnull=True)
+        assert list(current.values_list("power_matter_id", flat=True)) == [None, None]
+
+
+def test_all_the_matters_of_a_file_are_checked_in_one_query(books, django_assert_num_queries):
+    matters = [power_matter(books.village, "DECIDED") for _ in range(3)]
+    few = [*paid_from_bank(1, matter=matters[0].pk), *paid_from_bank(2)]
+    # 600 numbers that are no matter (odd vouchers) and the 3 matters (even ones).
+    many = [
+        row
+        for number in range(1, 1201)
+        for row in paid_from_bank(
+            number, matter=10_000 + number if number % 2 else matters[number % 3].pk
+        )
+    ]
+    counts = []
+    for rows in (few, many):
+        content = xlsx(rows)
+        with CaptureQueriesContext(connection) as queries:
+            result = check(books, rows, content=content)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+    assert [e.row for e in result.errors] == list(range(2, 2402, 4))  # odd vouchers' first rows
 
 
 def test_the_rows_of_a_voucher_share_one_date(books, english):

@@ -17,6 +17,8 @@ from qinglian.finance.spreadsheet import (
     COLUMNS,
     ERROR_COLUMN,
     NOTES_SHEET,
+    OPTIONAL_COLUMNS,
+    POWER_MATTER,
     error_workbook_xlsx,
     ledger_template_xlsx,
     read_ledger,
@@ -35,6 +37,7 @@ ROW = (
     "",
     "",
     "李明",
+    "",
     "",
 )
 
@@ -88,6 +91,22 @@ def test_template_has_the_headers_in_order_and_a_notes_sheet():
     explained = [row[0] for row in notes[1 : len(COLUMNS) + 1]]
     assert explained == list(COLUMNS)
     assert all(row[2] for row in notes[1 : len(COLUMNS) + 1])  # each column has its explanation
+
+
+def test_template_has_the_optional_power_matter_column_with_its_note():
+    content = ledger_template_xlsx()
+    assert sheet_rows(content)[0][-1] == POWER_MATTER == "权力事项编号"
+    assert POWER_MATTER in OPTIONAL_COLUMNS
+    notes = {row[0]: row[1:4] for row in sheet_rows(content, 1)[1:]}
+    required, text, example = notes[POWER_MATTER]
+    assert required == "可不填"
+    assert "已决策或已办结" in str(text) and "一张凭证只对应一个事项" in str(text)
+    assert example == "12"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        comments = "".join(
+            archive.read(name).decode() for name in archive.namelist() if "comments" in name
+        )
+    assert "权力事项的编号" in comments  # the header's comment explains it too
 
 
 def test_template_formats_dates_amounts_and_keeps_codes_as_text():
@@ -175,7 +194,7 @@ def test_a_repeated_column_is_a_wrong_template(english):
 
 
 def test_headers_tolerate_spaces_order_and_missing_optional_columns():
-    wanted = [c for c in COLUMNS if c not in ("科目名称", "合同编号")]
+    wanted = [c for c in COLUMNS if c not in ("科目名称", "合同编号", "权力事项编号")]
     header = [f"  {c} " for c in reversed(wanted)]
     values = dict(zip(COLUMNS, ROW, strict=True))
     row = [values[c] for c in reversed(wanted)]
@@ -187,6 +206,7 @@ def test_headers_tolerate_spaces_order_and_missing_optional_columns():
     assert by_column["金额"] == "1,280.00"
     assert by_column["科目名称"] == ""
     assert by_column["合同编号"] == ""
+    assert by_column["权力事项编号"] == ""
 
 
 def test_rows_keep_their_spreadsheet_numbers_past_blank_rows_and_a_title():

@@ -18,7 +18,13 @@ from qinglian.finance.services import (
     voucher_correct,
     voucher_record,
 )
-from qinglian.finance.tests.ledger_helpers import cash_and_bank, payment, receipt, transfer
+from qinglian.finance.tests.ledger_helpers import (
+    cash_and_bank,
+    payment,
+    power_matter,
+    receipt,
+    transfer,
+)
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.services import log_reverify
 
@@ -241,16 +247,7 @@ def test_statements_reconcile_over_random_ledgers(tree, movements):
 
 
 def _matter(village, state):
-    from qinglian.powers.models import Matter, MatterState, PowerItem
-
-    return Matter.objects.create(
-        village=village,
-        item=PowerItem.objects.get(power_list__region__isnull=True, code="P07"),
-        title="水渠工程",
-        origin="cadres",
-        started_on=MARCH,
-        state=getattr(MatterState, state),
-    )
+    return power_matter(village, state, started_on=MARCH)
 
 
 def test_payment_above_the_tier_without_a_decided_power_matter_is_flagged(tree, accounts):
