@@ -219,6 +219,10 @@ class MatterState(models.TextChoices):
     REJECTED = "rejected", _("not passed")
 
 
+# A matter in these states authorises spending: its decision is taken.
+SPENDING_STATES = (MatterState.DECIDED, MatterState.FINISHED)
+
+
 class ProcurementMode(models.TextChoices):
     PUBLIC_TENDER = "public_tender", _("public tender")
     QUOTES = "quotes", _("competitive quotes")
@@ -273,7 +277,7 @@ class Matter(models.Model):
     @property
     def authorises_spending(self) -> bool:
         """Decided (every step before carrying it out taken) or finished."""
-        return self.state in (MatterState.DECIDED, MatterState.FINISHED)
+        return self.state in SPENDING_STATES
 
 
 class StepRecord(models.Model):

@@ -13,10 +13,10 @@ from qinglian.accounts.models import Role
 from qinglian.directory.models import Region
 from qinglian.directory.versions import versions_in_force
 from qinglian.powers.models import (
+    SPENDING_STATES,
     Category,
     ItemKind,
     Matter,
-    MatterState,
     PowerItem,
     PowerList,
     StepRecord,
@@ -176,20 +176,12 @@ def matter_authorising(village_id: int, matter_id: int) -> Matter | None:
     return matter
 
 
-def authorises_spending(village_id: int, matter_id: int) -> bool:
-    """Finance's question (``finance.authority``): may a payment or contract point at it?"""
-    return matter_authorising(village_id, matter_id) is not None
-
-
 def matters_authorising(village_id: int, matter_ids: Collection[int]) -> set[int]:
     """Which of these numbers are the village's decided or finished matters, in one query.
 
     Finance's batch question (``finance.authority``), registered in ``PowersConfig.ready``;
-    the states are those of ``Matter.authorises_spending``.
     """
-    matters = Matter.objects.filter(
-        village_id=village_id, state__in=(MatterState.DECIDED, MatterState.FINISHED)
-    )
+    matters = Matter.objects.filter(village_id=village_id, state__in=SPENDING_STATES)
     # Up to 500 numbers are asked by number; more are answered from all of the
     # village's authorising matters (a few dozen), so that it stays one query and
     # never exceeds the database's limit on parameters.

@@ -293,6 +293,7 @@ def test_party_members_pass_on_members_who_should_attend_not_on_attendees(villag
 
 def test_a_whole_procedure_decides_finishes_and_discloses(village_cadre, supervisor, matter):
     up_to_plan(village_cadre, matter)
+    assert selectors.matters_authorising(matter.village_id, {matter.pk}) == set()  # open
     record(village_cadre, matter, 5, date(2025, 3, 21), **meeting(24))
     record(
         village_cadre,
@@ -320,6 +321,8 @@ def test_a_whole_procedure_decides_finishes_and_discloses(village_cadre, supervi
     assert matter.state == MatterState.DECIDED
     assert matter.decided_on == date(2025, 3, 26)
     assert selectors.matter_authorising(matter.village_id, matter.pk) == matter
+    assert selectors.matters_authorising(matter.village_id, {matter.pk, 0}) == {matter.pk}
+    assert selectors.matters_authorising(matter.village_id + 1, {matter.pk}) == set()
     record(village_cadre, matter, 8, date(2025, 4, 1), content="施工")
     record(village_cadre, matter, 9, date(2025, 6, 1), content="已完工，验收合格，决算37.6万元")
     matter.refresh_from_db()
