@@ -96,3 +96,12 @@ def test_slips_for_a_closed_meeting_are_refused_without_a_pdf(tree, village_cadr
     answer = client_for(village_cadre).post(slips_url(meeting), {"count": "2", "output": "pdf"})
     assert answer.status_code == 302
     assert not AttendanceToken.objects.exists()
+
+
+def test_the_meeting_page_offers_the_slips_as_a_page_or_a_pdf(tree, village_cadre):
+    meeting = meeting_with_reports(tree.village_a1).meeting
+    page = client_for(village_cadre).get(
+        reverse("meetings_work:meeting", kwargs={"pk": meeting.pk})
+    )
+    html = page.content.decode()
+    assert 'name="output" value="page"' in html and 'name="output" value="pdf"' in html
