@@ -46,7 +46,12 @@ from qinglian.finance.drafts import ImportSource
 from qinglian.finance.models import Threshold
 from qinglian.finance.services import ledger_import_refused, voucher_attach, voucher_record
 from qinglian.finance.tests.ledger_helpers import cash_and_bank, receipt
-from qinglian.meetings.services import commitment_make, meeting_create, report_write
+from qinglian.meetings.services import (
+    appraisal_record,
+    commitment_make,
+    meeting_create,
+    report_write,
+)
 from qinglian.powers.procedure import Evidence
 from qinglian.powers.services import matter_start, power_list_adopt, step_record
 from qinglian.transparency.records import cadre_term_content
@@ -553,6 +558,13 @@ ADMIN_REFUSED_TO_OPERATOR = {
     ),
     # A power list version in force is never changed nor deleted: a new one is adopted.
     ("powers.powerlist", "delete"),
+    # Meetings are created and moved on the workbench; commitments and appraisals are
+    # recorded there too. The admin shows them (and corrects an unpublished meeting's day).
+    *(
+        (f"meetings.{model}", action)
+        for model in ("sunshinemeeting", "commitment", "annualappraisal")
+        for action in ("add", "delete")
+    ),
     # The books change through the finance services only; the admin shows them.
     *(
         (f"finance.{model}", action)
@@ -704,6 +716,11 @@ def objects(tree: Tree, personas: dict[str, Any], settings, tmp_path) -> dict[st
         text="修好村口路灯",
         owner_id=cadre.person.pk,
         deadline=date(2026, 4, 30),
+    )
+    by_label["meetings.sunshinemeeting"] = meeting
+    by_label["meetings.commitment"] = commitment
+    by_label["meetings.annualappraisal"] = appraisal_record(
+        actor=None, village=village, year=2025, cadre_id=cadre.person.pk, rating="competent"
     )
     appeal_key = {"receipt": submitted.receipt, "secret": submitted.secret}
     matter = matter_start(

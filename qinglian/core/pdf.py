@@ -1,10 +1,11 @@
 """Printed pages: an A4 document in Noto Sans SC, embedded as a subset. No database.
 
 Every PDF the platform prints (the village signs, the liaison stations' monthly
-records) starts from ``a4_document``: every text is real text (it can be
-searched, copied and read aloud), set in Noto Sans SC, of which only the glyphs
-used are embedded, so the page looks the same in any viewer and on any printer,
-whether or not the machine has a Chinese font. The font comes from PyPI (package
+records, the meetings' scoring slips) starts from ``a4_document``: every text is
+real text (it can be searched, copied and read aloud), set in Noto Sans SC, of
+which only the glyphs used are embedded, so the page looks the same in any viewer
+and on any printer, whether or not the machine has a Chinese font. QR codes are
+drawn as vector squares (``draw_qr``). The font comes from PyPI (package
 ``pylopdf-fonts-zh-cn``, the unmodified upstream file); see docs/architecture.md.
 """
 
@@ -15,6 +16,7 @@ import logging
 from pathlib import Path
 
 import pylopdf_fonts_zh_cn
+import segno
 from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -29,6 +31,10 @@ FONT = "noto"  # the family name documents register the font under
 # village names): a visible gap to write in by hand, never a silently shorter name.
 MISSING_GLYPH = "〓"
 PT_TO_MM = 0.3528
+# Quartile error correction: a quarter of a printed symbol may be soiled or torn and it
+# still reads. QR_BORDER is the quiet zone the standard asks for, in modules.
+QR_ERROR = "q"
+QR_BORDER = 4
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +86,26 @@ def checkpoint_text(size: int | None, root: bytes | None) -> str:
         "size": size,
         "root": short_root(root),
     }
+
+
+def draw_qr(pdf: FPDF, data: str, *, x: float, y: float, size: float) -> None:
+    """A QR code of ``data`` with its quiet zone, ``size`` mm square at (x, y), as vector
+    squares: each row's runs of dark modules in one filled path, on a white ground."""
+    code = segno.make_qr(data, error=QR_ERROR)
+    rows = [list(row) for row in code.matrix_iter(scale=1, border=QR_BORDER)]
+    module = size / len(rows)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    with pdf.new_path() as path:
+        path.style.fill_color = "#000000"
+        path.style.stroke_color = None
+        for r, row in enumerate(rows):
+            c = 0
+            while c < len(row):
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rectangle(x + start * module, y + r * module, (c - start) * module, module)

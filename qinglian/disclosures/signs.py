@@ -25,8 +25,8 @@ from qinglian.core import pdf as printing
 
 # Quartile error correction: a quarter of the symbol may be soiled or torn on an
 # outdoor notice board and the code still reads. A page address fits version 5 or 6.
-QR_ERROR = "q"
-QR_BORDER = 4  # the quiet zone the standard asks for, in modules
+QR_ERROR = printing.QR_ERROR
+QR_BORDER = printing.QR_BORDER
 
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
 MARGIN = 18.0
@@ -97,7 +97,7 @@ def _sign_page(pdf: FPDF, sign: Sign) -> None:
     _line(pdf, sign.village_name, y=55, size=40, colour=INK)
     _line(pdf, sign.township_name, y=74, size=20, colour=GREY)
 
-    _qr(pdf, sign.page_url, x=(PAGE_WIDTH - QR_SIZE) / 2, y=88, size=QR_SIZE)
+    printing.draw_qr(pdf, sign.page_url, x=(PAGE_WIDTH - QR_SIZE) / 2, y=88, size=QR_SIZE)
 
     _line(
         pdf,
@@ -150,24 +150,3 @@ def _line(
     pdf.set_text_color(*colour)
     pdf.set_xy(MARGIN, y)
     pdf.cell(TEXT_WIDTH, size * printing.PT_TO_MM * 1.2, text, align="C")
-
-
-def _qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
-    """The code as vector squares: each row's runs of dark modules in one filled path."""
-    rows = [list(row) for row in village_qr(url).matrix_iter(scale=1, border=QR_BORDER)]
-    module = size / len(rows)
-    pdf.set_fill_color(255, 255, 255)
-    pdf.rect(x, y, size, size, style="F")
-    with pdf.new_path() as path:
-        path.style.fill_color = "#000000"
-        path.style.stroke_color = None
-        for r, row in enumerate(rows):
-            c = 0
-            while c < len(row):
-                if not row[c]:
-                    c += 1
-                    continue
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                path.rectangle(x + start * module, y + r * module, (c - start) * module, module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinglian.meetings.models import Grade
@@ -56,8 +57,23 @@ class CommitmentDoneForm(forms.Form):
     evidence = forms.CharField(label=_("Evidence"), max_length=TEXT_MAX)
 
 
+class SlipsOutput(models.TextChoices):
+    PAGE = "page", _("a page to print")
+    PDF = "pdf", _("a PDF file (A4, 8 slips a page)")
+
+
 class TokensForm(forms.Form):
     count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=TOKENS_MAX)
+    output = forms.ChoiceField(
+        label=_("Print as"),
+        choices=SlipsOutput.choices,
+        initial=SlipsOutput.PAGE,
+        required=False,  # a form posted without it gets the page, as before
+        widget=forms.RadioSelect,
+    )
+
+    def clean_output(self) -> str:
+        return self.cleaned_data.get("output") or SlipsOutput.PAGE
 
 
 class PaperForm(CadreChoiceForm):

@@ -1,4 +1,5 @@
-"""Staff pages of sunshine report meetings: a village's meetings, one meeting, its slips.
+"""Staff pages of sunshine report meetings: a village's meetings, one meeting, its slips
+(a page to print or an A4 PDF).
 
 Reading: anyone whose role reaches the village (``accounts.policy``; 404
 outside). Writing: the village's cadres and supervision committee, and the
@@ -12,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -35,10 +38,12 @@ from qinglian.meetings.forms import (
     MeetingForm,
     PaperForm,
     ReportForm,
+    SlipsOutput,
     TokensForm,
 )
 from qinglian.meetings.models import Commitment, MeetingState, SunshineMeeting
 from qinglian.meetings.permissions import WRITERS
+from qinglian.meetings.slips_pdf import SlipSheet, slip_url, slips_pdf
 
 
 def _meeting(request: HttpRequest, pk: int, *, write: bool = False) -> SunshineMeeting:
@@ -284,7 +289,8 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def slips(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issue codes and show them once, as a printable page of slips with QR codes."""
+    """Issue codes and show them once: a printable page of slips with QR codes, or the
+    same slips as an A4 PDF to download (8 a page), as the form asks."""
     m = _meeting(request, pk, write=True)
     form = TokensForm(request.POST)
     if not form.is_valid():
@@ -300,14 +306,32 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
     score_url = request.build_absolute_uri(
         reverse("meetings:score", kwargs={"code": m.village.code, "pk": m.pk})
     )
+    if form.cleaned_data["output"] == SlipsOutput.PDF:
+        return _slips_pdf(m, codes, score_url)
     slips = [
         {
             "code": code,
             "grouped": tokens.grouped(code),
-            "qr": qr_svg(f"{score_url}?t={code}").decode(),
+            "qr": qr_svg(slip_url(score_url, code)).decode(),
         }
         for code in codes
     ]
     return render(
         request, "meetings/work_slips.html", {"meeting": m, "slips": slips, "score_url": score_url}
     )
+
+
+def _slips_pdf(m: SunshineMeeting, codes: list[str], score_url: str) -> HttpResponse:
+    """The slips go to the village's attendees: printed in the site's language."""
+    sheet = SlipSheet(
+        village_name=m.village.name, quarter=m.quarter, score_url=score_url, codes=codes
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        content = slips_pdf(sheet)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="slips-{m.village.code}-{m.quarter}-{m.pk}.pdf"'
+    )
+    # The codes are in it: never kept by a browser or a proxy (never_cache adds the rest).
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -22,6 +22,9 @@ from qinglian.meetings.tests.helpers import HELD_ON, in_office, meeting_with_rep
 from qinglian.transparency.models import LogEntry
 from qinglian.transparency.services import log_reverify
 
+# The refusals are matched by their English text (the default language is Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def both(setting, grade: str = Grade.COMPETENT) -> dict[int, str]:
     return {setting.secretary.pk: grade, setting.chair.pk: grade}
