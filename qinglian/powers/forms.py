@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qinglian.powers.models import Origin, ProcurementMode
+from qinglian.powers.procedure import Evidence
 
 TEXT_MAX = 4000
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -95,6 +96,23 @@ class StepForm(forms.Form):
     def __init__(self, *args: Any, steps: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["number"].choices = steps  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("held_on") is None and data.get("publicity_start") is None:
+            self.add_error("held_on", _("Give the date of the step."))
+        return data
+
+    def evidence(self) -> Evidence:
+        """What the form says happened, for the engine (a notice dates from its first day)."""
+        data = self.cleaned_data
+        given = {
+            name: data[name]
+            for name in Evidence.__dataclass_fields__
+            if name not in ("held_on", "taken")
+        }
+        held_on = data["held_on"] or data["publicity_start"]
+        return Evidence(held_on=held_on, taken=not data["not_taken"], **given)
 
 
 class ReviewForm(forms.Form):

@@ -28,7 +28,6 @@ from qinglian.powers.flowchart import flowchart_svg
 from qinglian.powers.forms import MatterForm, ReviewForm, StepForm
 from qinglian.powers.marks import marks
 from qinglian.powers.models import Matter, MatterState, StepRecord
-from qinglian.powers.procedure import Evidence
 
 RECORDERS = selectors.MATTER_RECORDERS
 REVIEWERS = selectors.EXCEPTION_REVIEWERS
@@ -156,31 +155,12 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _matter_page(request, matter, form, status=422)
     data = form.cleaned_data
-    held_on = data["held_on"] or data["publicity_start"]
-    if held_on is None:
-        form.add_error("held_on", _("Give the date of the step."))
-        return _matter_page(request, matter, form, status=422)
     upload = data["document"]
     try:
         services.step_record(
             actor=request.user,
             matter=matter,
-            evidence=Evidence(
-                number=data["number"],
-                held_on=held_on,
-                taken=not data["not_taken"],
-                expected=data["expected"],
-                present=data["present"],
-                votes_for=data["votes_for"],
-                votes_against=data["votes_against"],
-                votes_abstain=data["votes_abstain"],
-                publicity_start=data["publicity_start"],
-                publicity_end=data["publicity_end"],
-                procurement_mode=data["procurement_mode"],
-                quotes=data["quotes"],
-                households_expected=data["households_expected"],
-                households_present=data["households_present"],
-            ),
+            evidence=form.evidence(),
             content=data["content"],
             attendees=data["attendees"],
             publicity_place=data["publicity_place"],

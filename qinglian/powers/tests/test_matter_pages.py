@@ -244,3 +244,12 @@ def test_the_matter_pages_cost_the_same_queries_however_many_records(tree, villa
             explanation="补录",
         )
     assert counts() == few
+
+
+def test_a_step_without_a_date_is_sent_back_on_its_field(village_cadre, matter):
+    answer = client_for(village_cadre).post(
+        f"/work/powers/matters/{matter.pk}/record/", {"number": 1, "content": "支部提议"}
+    )
+    assert answer.status_code == 422
+    assert "请填写该步骤的日期。" in answer.content.decode()
+    assert not matter.records.exists()
