@@ -27,7 +27,7 @@ MIN_PASSPHRASE_LENGTH = 12
 
 
 class WrongPassphrase(Exception):
-    pass
+    """The passphrase does not open the commission's private key."""
 
 
 @dataclass(frozen=True)

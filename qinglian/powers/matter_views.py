@@ -28,6 +28,7 @@ from qinglian.powers.flowchart import flowchart_svg
 from qinglian.powers.forms import MatterForm, ReviewForm, StepForm
 from qinglian.powers.marks import marks
 from qinglian.powers.models import Matter, MatterState, StepRecord
+from qinglian.powers.steps import Step
 
 RECORDERS = selectors.MATTER_RECORDERS
 REVIEWERS = selectors.EXCEPTION_REVIEWERS
@@ -100,6 +101,10 @@ def _matter(request: HttpRequest, pk: int, *, roles: Any = None) -> Matter:
     return policy.access_object(request.user, queryset, pk, roles=roles)
 
 
+def _step_choices(steps: list[Step]) -> list[tuple[int, str]]:
+    return [(step.number, f"{step.number}. {step.title}") for step in steps]
+
+
 def _matter_page(
     request: HttpRequest,
     matter: Matter,
@@ -114,7 +119,7 @@ def _matter_page(
     following = selectors.next_step(rows)
     if form is None and may_record:
         form = StepForm(
-            steps=[(r.step.number, f"{r.step.number}. {r.step.title}") for r in rows],
+            steps=_step_choices([row.step for row in rows]),
             initial={"number": following.step.number if following else None},
         )
     steps = [row.step for row in rows]
@@ -146,11 +151,8 @@ def matter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def step_new(request: HttpRequest, pk: int) -> HttpResponse:
     matter = _matter(request, pk, roles=RECORDERS)
-    rows = selectors.matter_steps(matter, threshold_values(matter.village, timezone.localdate()))
     form = StepForm(
-        request.POST,
-        request.FILES,
-        steps=[(r.step.number, f"{r.step.number}. {r.step.title}") for r in rows],
+        request.POST, request.FILES, steps=_step_choices(selectors.item_steps(matter.item))
     )
     if not form.is_valid():
         return _matter_page(request, matter, form, status=422)

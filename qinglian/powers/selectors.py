@@ -168,14 +168,6 @@ def reviewed_exceptions(records: QuerySet[StepRecord]) -> QuerySet[StepRecord]:
     )
 
 
-def matter_authorising(village_id: int, matter_id: int) -> Matter | None:
-    """The village's matter with that number if it authorises spending (decided or finished)."""
-    matter = Matter.objects.filter(pk=matter_id, village_id=village_id).first()
-    if matter is None or not matter.authorises_spending:
-        return None
-    return matter
-
-
 def matters_authorising(village_id: int, matter_ids: Collection[int]) -> set[int]:
     """Which of these numbers are the village's decided or finished matters, in one query.
 

@@ -199,17 +199,14 @@ def _check_tier(village: Region, item: PowerItem, amount: Decimal | None, on: da
     )
 
 
-def _done(records: dict[int, StepRecord]) -> dict[int, Done]:
-    return {
-        number: Done(
-            number=number,
-            held_on=record.held_on,
-            taken=record.taken,
-            passed=record.passed,
-            publicity_end=record.publicity_end,
-        )
-        for number, record in records.items()
-    }
+def _done_of(record: StepRecord) -> Done:
+    return Done(
+        number=record.number,
+        held_on=record.held_on,
+        taken=record.taken,
+        passed=record.passed,
+        publicity_end=record.publicity_end,
+    )
 
 
 @transaction.atomic
@@ -231,8 +228,11 @@ def step_record(
     ``explanation`` the record is kept with its problems, counted on the matter and
     shown to the supervision committee and the township until one of them reviews it.
     """
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    matter = Matter.objects.select_related("village", "item__power_list").get(pk=matter.pk)
+    matter = (
+        Matter.objects.select_for_update(of=("self",))
+        .select_related("village", "item__power_list")
+        .get(pk=matter.pk)
+    )
     steps = item_steps(matter.item)
     step = next((s for s in steps if s.number == evidence.number), None)
     if step is None:
@@ -242,9 +242,9 @@ def step_record(
     evidence_checked(step, evidence, started_on=matter.started_on, today=timezone.localdate())
     limits = threshold_values(matter.village, evidence.held_on)
     required = required_numbers(steps, matter.amount, limits)
-    records = latest_records(matter)
+    done = {number: _done_of(r) for number, r in latest_records(matter).items()}
     problems = step_problems(
-        steps, _done(records), evidence, required=required, amount=matter.amount, limits=limits
+        steps, done, evidence, required=required, amount=matter.amount, limits=limits
     )
     explanation = explanation.strip()
     if problems and not as_exception:
@@ -291,8 +291,7 @@ def step_record(
             sha256=document.sha256,
             size=document.size,
         )
-    records[step.number] = record
-    standing = matter_standing(steps, _done(records), required)
+    standing = matter_standing(steps, {**done, step.number: _done_of(record)}, required)
     matter.state = standing.state
     matter.decided_on = standing.decided_on
     matter.finished_on = standing.finished_on

@@ -320,7 +320,6 @@ def test_a_whole_procedure_decides_finishes_and_discloses(village_cadre, supervi
     matter.refresh_from_db()
     assert matter.state == MatterState.DECIDED
     assert matter.decided_on == date(2025, 3, 26)
-    assert selectors.matter_authorising(matter.village_id, matter.pk) == matter
     assert selectors.matters_authorising(matter.village_id, {matter.pk, 0}) == {matter.pk}
     assert selectors.matters_authorising(matter.village_id + 1, {matter.pk}) == set()
     record(village_cadre, matter, 8, date(2025, 4, 1), content="施工")
